@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { loadStackEnv } from "../support/stack_env.ts";
+
+const env = await loadStackEnv();
+
+Deno.test("the gateway answers its health route", async () => {
+  const response = await fetch(`${env.apiUrl}/health`);
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { status: "ok" });
+});
+
+Deno.test("/rest/v1/ reaches PostgREST with the prefix stripped", async () => {
+  const response = await fetch(`${env.apiUrl}/rest/v1/`, {
+    headers: { apikey: env.serviceRoleKey },
+  });
+  assert.equal(response.status, 200);
+  const spec = await response.json();
+  assert.ok("/analytics_events" in spec.paths, "PostgREST's OpenAPI lists the events table");
+});
+
+Deno.test("/functions/v1/track-event reaches the function", async () => {
+  const response = await fetch(`${env.apiUrl}/functions/v1/track-event`, {
+    method: "OPTIONS",
+    headers: { origin: "http://localhost:3000", "access-control-request-method": "POST" },
+  });
+  await response.body?.cancel();
+  assert.ok(response.ok, `preflight answered ${response.status}`);
+  assert.ok(
+    response.headers.get("access-control-allow-origin"),
+    "the function's CORS headers pass",
+  );
+});
+
+Deno.test("an unknown function and an unknown prefix are 404", async () => {
+  const fn = await fetch(`${env.apiUrl}/functions/v1/no-such-function`, { method: "POST" });
+  assert.equal(fn.status, 404);
+  await fn.body?.cancel();
+  const other = await fetch(`${env.apiUrl}/graphql/v2/anything`);
+  assert.equal(other.status, 404);
+  await other.body?.cancel();
+});
