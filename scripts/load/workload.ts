@@ -1,0 +1,113 @@
+/**
+ * Building blocks shared by the benchmark and the soak: simulated users with their own jobs and
+ * tokens, event bodies with fresh idempotency keys, timed requests and latency percentiles.
+ *
+ * @example
+ * ```ts
+ * const users = await makeUsers(db, 8);
+ * const result = await timedPost(url, headersFor(env, users[0]), JSON.stringify(batch(users[0], 100)));
+ * ```
+ */
+import type { Fixtures, TestUser } from "../../tests/support/fixtures.ts";
+import type { StackEnv } from "../../tests/support/stack_env.ts";
+
+export interface SimUser extends TestUser {
+  jobs: string[];
+}
+
+export interface Timed {
+  status: number;
+  ms: number;
+  body: string;
+  retryAfter: string | null;
+}
+
+/** Creates `count` users, each with `jobsEach` jobs of their own. */
+export async function makeUsers(db: Fixtures, count: number, jobsEach = 2): Promise<SimUser[]> {
+  const users: SimUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const user = await db.createUser(`sim${i}`);
+    const jobs = [];
+    for (let j = 0; j < jobsEach; j++) jobs.push(await db.createJob(user.id));
+    users.push({ ...user, jobs });
+  }
+  return users;
+}
+
+export interface EventBody {
+  event: string;
+  event_id: string;
+  job_id: string | null;
+  stage?: string;
+  properties: Record<string, unknown>;
+}
+
+/** One event with a fresh idempotency key, on one of the user's jobs or on `job`. */
+export function makeEvent(user: SimUser, n: number, job?: string | null): EventBody {
+  return {
+    event: n % 2 ? "stage_completed" : "stage_started",
+    event_id: crypto.randomUUID(),
+    job_id: job === undefined ? user.jobs[n % user.jobs.length] : job,
+    stage: `stage_${n % 5}`,
+    properties: { n, screen: "home", build: "1.2.3" },
+  };
+}
+
+export function makeBatch(user: SimUser, size: number): EventBody[] {
+  return Array.from({ length: size }, (_, i) => makeEvent(user, i));
+}
+
+export function headersFor(env: StackEnv, token: string, extra: Record<string, string> = {}) {
+  return {
+    apikey: env.anonKey,
+    authorization: `Bearer ${token}`,
+    "content-type": "application/json",
+    ...extra,
+  };
+}
+
+/** POSTs and measures the full round trip, body included; a network failure is status 0. */
+export async function timedPost(
+  url: string,
+  headers: Record<string, string>,
+  body: BodyInit,
+  timeoutMs = 30_000,
+): Promise<Timed> {
+  const started = performance.now();
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      ms: performance.now() - started,
+      body: text,
+      retryAfter: response.headers.get("retry-after"),
+    };
+  } catch {
+    return { status: 0, ms: performance.now() - started, body: "", retryAfter: null };
+  }
+}
+
+/** The q-quantile (0..1) of `values`, nearest-rank; NaN for an empty list. */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank];
+}
+
+/** Reads a /proc/<pid>/status field in kB (VmRSS, VmHWM), or NaN when unreadable. */
+export function procStatusKb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const match = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
+    return match ? Number(match[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}

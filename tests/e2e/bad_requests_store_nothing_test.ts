@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { signUserToken, withFixtures } from "../support/fixtures.ts";
+import { gzip, postEvents } from "../support/track_event.ts";
+
+Deno.test("bad requests get a clear 4xx through the gateway and store nothing", () =>
+  withFixtures(async (db) => {
+    const alice = await db.createUser("alice");
+    const expired = await signUserToken(db.env.jwtSecret, { sub: alice.id, expiresInSeconds: -60 });
+    const forged = await signUserToken("not-the-project-secret-but-long-enough-to-sign", {
+      sub: alice.id,
+    });
+    const big = JSON.stringify({ event: "x", properties: { blob: "a".repeat(600 * 1024) } });
+    const cases: [string, string | undefined, unknown, Record<string, unknown>, number, string][] =
+      [
+        ["no token", undefined, { event: "x" }, {}, 401, "missing_token"],
+        [
+          "only an apikey, as before sign-in",
+          undefined,
+          { event: "x" },
+          {
+            headers: { apikey: db.env.anonKey },
+          },
+          401,
+          "invalid_token",
+        ],
+        ["expired token", expired, { event: "x" }, {}, 401, "invalid_token"],
+        ["forged token", forged, { event: "x" }, {}, 401, "invalid_token"],
+        ["the anon key as a token", db.env.anonKey, { event: "x" }, {}, 401, "invalid_token"],
+        [
+          "the service key as a token",
+          db.env.serviceRoleKey,
+          { event: "x" },
+          {},
+          401,
+          "invalid_token",
+        ],
+        ["bad JSON", alice.token, undefined, { rawBody: "{not json" }, 400, "invalid_json"],
+        ["empty batch", alice.token, { events: [] }, {}, 400, ""],
+        ["501 events", alice.token, { events: Array(501).fill({ event: "x" }) }, {}, 400, ""],
+        ["unknown key", alice.token, { event: "x", colour: "red" }, {}, 400, "validation_failed"],
+        [
+          "a NUL in properties",
+          alice.token,
+          { event: "x", properties: { a: "\u0000" } },
+          {},
+          400,
+          "",
+        ],
+        ["oversized body", alice.token, undefined, { rawBody: big }, 413, "payload_too_large"],
+        [
+          "not JSON",
+          alice.token,
+          undefined,
+          {
+            rawBody: "event=x",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+          },
+          415,
+          "unsupported_media_type",
+        ],
+      ];
+    for (const [name, token, body, init, status, code] of cases) {
+      const response = await postEvents(db.env, token, body, init as never);
+      assert.equal(response.status, status, `${name}: ${JSON.stringify(response.body)}`);
+      const error = response.body.error as Record<string, unknown>;
+      assert.equal(typeof error.message, "string", `${name} has a message`);
+      if (code) assert.equal(error.code, code, name);
+      assert.equal(response.headers.get("access-control-allow-origin"), "*", `${name} has CORS`);
+    }
+    assert.equal((await db.eventsOf(alice.id)).length, 0, "nothing was stored");
+  }));
+
+Deno.test("a gzip bomb is cut off at the size limit with 413", () =>
+  withFixtures(async (db) => {
+    const alice = await db.createUser("alice");
+    const bomb = await gzip(JSON.stringify({ event: "x", properties: { z: "0".repeat(8 << 20) } }));
+    const response = await postEvents(db.env, alice.token, undefined, {
+      headers: { "content-encoding": "gzip" },
+      rawBody: bomb,
+    });
+    assert.equal(response.status, 413);
+    assert.equal((await db.eventsOf(alice.id)).length, 0);
+  }));

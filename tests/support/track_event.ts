@@ -1,0 +1,41 @@
+/**
+ * Calls the deployed function the way an app does: plain fetch through the API gateway.
+ *
+ * @example
+ * ```ts
+ * const response = await postEvents(env, user.token, { event: "app_opened" });
+ * ```
+ */
+import type { StackEnv } from "./stack_env.ts";
+
+export function functionUrl(env: StackEnv): string {
+  return `${env.apiUrl}/functions/v1/track-event`;
+}
+
+export async function postEvents(
+  env: StackEnv,
+  token: string | undefined,
+  body: unknown,
+  init: { headers?: Record<string, string>; rawBody?: BodyInit } = {},
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = { "content-type": "application/json", ...init.headers };
+  // Without a token nothing identifies the caller: no apikey either, or the gateway would send it
+  // as the bearer token, as Supabase's gateway does.
+  if (token) {
+    headers.apikey = env.anonKey;
+    headers.authorization = `Bearer ${token}`;
+  }
+  const response = await fetch(functionUrl(env), {
+    method: "POST",
+    headers,
+    body: init.rawBody ?? JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
+}
+
+/** gzip-compresses a string, as a mobile SDK does for large batches. */
+export async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
