@@ -18,6 +18,7 @@ import {
   makeBatch,
   makeUsers,
   procStatusKb,
+  resetPeakRss,
   quantile,
   type SimUser,
   timedPost,
@@ -93,10 +94,8 @@ async function phase(side: Side, size: number, tally: Tally): Promise<void> {
 for (const side of ["function", "direct"] as Side[]) {
   await phase(side, 10, { events: 0, elapsedMs: 0, latencies: [], failures: 0 });
 }
-// Linux resets the peak-RSS counter (VmHWM) when 5 is written to clear_refs.
-try {
-  Deno.writeTextFileSync(`/proc/${functionPid}/clear_refs`, "5");
-} catch {
+// Linux resets the peak-RSS counter (VmHWM) on request, so the peak covers the measured phases.
+if (!await resetPeakRss(functionPid)) {
   console.log("note: could not reset the function's peak RSS; VmHWM covers its whole life");
 }
 
@@ -125,7 +124,7 @@ for (const [label, size] of [["batch of 100", 100], ["single event", 1]] as cons
   ratios[label] = rate(tallies.function) / rate(tallies.direct);
 }
 
-const peakMb = procStatusKb(functionPid, "VmHWM") / 1024;
+const peakMb = await procStatusKb(functionPid, "VmHWM") / 1024;
 console.log(
   `\nconcurrency ${concurrency}, ${rounds} rounds of ${seconds} s per side, interleaved\n`,
 );

@@ -101,13 +101,26 @@ export function quantile(values: number[], q: number): number {
   return sorted[rank];
 }
 
-/** Reads a /proc/<pid>/status field in kB (VmRSS, VmHWM), or NaN when unreadable. */
-export function procStatusKb(pid: number, field: "VmRSS" | "VmHWM"): number {
+/**
+ * Reads a /proc/<pid>/status field in kB (VmRSS, VmHWM), or NaN when unreadable. Deno guards
+ * /proc/<pid> behind --allow-all, so a `cat` subprocess reads it under --allow-run=cat instead.
+ */
+export async function procStatusKb(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
   try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const output = await new Deno.Command("cat", { args: [`/proc/${pid}/status`] }).output();
+    const status = new TextDecoder().decode(output.stdout);
     const match = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
     return match ? Number(match[1]) : NaN;
   } catch {
     return NaN;
   }
+}
+
+/** Resets the kernel's peak-RSS counter (VmHWM) of `pid`; false when not permitted. */
+export async function resetPeakRss(pid: number): Promise<boolean> {
+  const output = await new Deno.Command("sh", {
+    args: ["-c", `echo 5 > /proc/${pid}/clear_refs`],
+    stderr: "null",
+  }).output();
+  return output.success;
 }
