@@ -1,0 +1,129 @@
+/**
+ * The zod schema of one event, strict like the table it fills: a field Postgres would reject
+ * is a 400 here, never a 500 from the insert.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Issue } from "../_shared/errors.ts";
+import { MAX_EVENT_NAME_CHARS, MAX_STAGE_CHARS } from "./limits.ts";
+import { parseRfc3339 } from "./rfc3339.ts";
+
+/** One valid event, normalized: lowercase UUIDs, timestamps as epoch milliseconds. */
+export interface TrackedEvent {
+  event: string;
+  eventId?: string;
+  jobId: string | null;
+  stage: string | null;
+  properties: Record<string, unknown>;
+  occurredAt?: number;
+}
+
+// Postgres accepts any 8-4-4-4-12 hex UUID, not only RFC 9562 versions, so do we.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Cc, plus the line and paragraph separators that glibc's [[:cntrl:]] also counts.
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+const SAFE_FIELD_NAME = /^[A-Za-z0-9_$.-]{1,64}$/;
+
+const required = (expected: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? "is required" : `must be ${expected}`;
+
+/** Text counted in code points, as Postgres `char_length` counts, without control characters. */
+const text = (max: number) =>
+  z.string({ error: required("a string") })
+    .refine((s) => {
+      const length = [...s].length;
+      return length >= 1 && length <= max;
+    }, `must be 1 to ${max} characters`)
+    .refine((s) => !CONTROL.test(s), "must not contain control characters");
+
+const uuid = z.string({ error: required("a UUID") }).regex(UUID, "must be a UUID");
+
+const timestamp = z.string({ error: required("an RFC 3339 timestamp") })
+  .refine((s) => parseRfc3339(s) !== null, "must be an RFC 3339 timestamp with an offset");
+
+/**
+ * True for `{...}` from JSON.parse; false for arrays, null and scalars.
+ *
+ * @example
+ * ```ts
+ * isJsonObject({}); // true
+ * isJsonObject([]); // false
+ * ```
+ */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The fields an event may have; any other key is a 400. */
+export const EVENT_FIELDS = {
+  event: text(MAX_EVENT_NAME_CHARS),
+  event_id: uuid.optional(),
+  job_id: uuid.nullable().optional(),
+  stage: text(MAX_STAGE_CHARS).optional(),
+  // z.custom keeps the very object JSON.parse made; a copy would turn an own "__proto__" key
+  // into a prototype.
+  properties: z.custom<Record<string, unknown>>(isJsonObject, "must be a JSON object").optional(),
+  occurred_at: timestamp.optional(),
+};
+
+const eventSchema = z.strictObject(EVENT_FIELDS, { error: "must be an object" });
+
+/**
+ * Validates one event. Returns the normalized event, or the issues found (tagged with `index`).
+ *
+ * @example
+ * ```ts
+ * parseEvent({ event: "page_view", job_id: null }, 0);
+ * // { ok: true, event: { event: "page_view", jobId: null, stage: null, properties: {} } }
+ * ```
+ */
+export function parseEvent(
+  input: unknown,
+  index: number,
+): { ok: true; event: TrackedEvent } | { ok: false; issues: Issue[] } {
+  const result = eventSchema.safeParse(input);
+  if (!result.success) {
+    return { ok: false, issues: result.error.issues.flatMap((issue) => toIssues(issue, index)) };
+  }
+  const data = result.data;
+  return {
+    ok: true,
+    event: {
+      event: data.event,
+      eventId: data.event_id?.toLowerCase(),
+      jobId: data.job_id?.toLowerCase() ?? null,
+      stage: data.stage ?? null,
+      properties: data.properties ?? {},
+      occurredAt: data.occurred_at === undefined ? undefined : parseRfc3339(data.occurred_at)!,
+    },
+  };
+}
+
+function toIssues(issue: z.core.$ZodIssue, index: number): Issue[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => unknownKeyIssue(index, key));
+  }
+  return [{ index, path: issue.path.map(String).join("."), message: issue.message }];
+}
+
+/**
+ * The issue for a key that is not allowed. The key is named only when it looks like a field
+ * name, so a response never echoes arbitrary body text.
+ *
+ * @example
+ * ```ts
+ * unknownKeyIssue(0, "colour"); // { index: 0, path: "colour", message: "is not a known field" }
+ * ```
+ */
+export function unknownKeyIssue(index: number | null, key: string): Issue {
+  if (key === "user_id") {
+    return {
+      index,
+      path: key,
+      message: "user_id is not accepted: the user comes from the access token",
+    };
+  }
+  if (SAFE_FIELD_NAME.test(key)) return { index, path: key, message: "is not a known field" };
+  return { index, path: "", message: "has a field that is not known" };
+}

@@ -1,0 +1,89 @@
+/**
+ * The HTTP shell of track-event: methods, CORS, request ids, error mapping and the request log.
+ * What a POST does lives in `ingest.ts`.
+ *
+ * @module
+ */
+import type { TokenVerifier } from "../_shared/auth.ts";
+import { type AllowedOrigins, corsHeaders } from "../_shared/cors.ts";
+import {
+  errorCode,
+  MethodNotAllowedError,
+  toResponse,
+  UpstreamUnavailableError,
+} from "../_shared/errors.ts";
+import type { Logger } from "../_shared/log.ts";
+import { ingest, type RequestFacts } from "./ingest.ts";
+import type { OwnershipCache } from "./ownership_cache.ts";
+import { type StoreFactory, StoreRejectedError } from "./store.ts";
+
+/** Everything the handler needs from the outside world; tests pass fakes. */
+export interface HandlerDeps {
+  /** The server clock: token expiry, `received_at`, clock-skew correction, latency. */
+  now: () => Date;
+  newRequestId: () => string;
+  /** Makes `event_id` for events sent without one. */
+  newEventId: () => string;
+  verifyToken: TokenVerifier;
+  /** The data access acting as the holder of a token (the caller's own, for RLS). */
+  storeFor: StoreFactory;
+  /** Optional positive cache of verified (user, job) pairs. */
+  ownershipCache?: OwnershipCache;
+  logger: Logger;
+  config: { allowedOrigins: AllowedOrigins };
+}
+
+/**
+ * Builds the request handler.
+ *
+ * @example
+ * ```ts
+ * Deno.serve(createHandler(deps));
+ * const response = await createHandler(fakeDeps)(new Request("http://x/", { method: "OPTIONS" }));
+ * response.status; // 204
+ * ```
+ */
+export function createHandler(deps: HandlerDeps): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const receivedAt = deps.now();
+    const requestId = deps.newRequestId();
+    const facts: RequestFacts = { userId: null, events: null };
+    let response: Response;
+    let failure: unknown = null;
+    try {
+      if (request.method === "OPTIONS") response = new Response(null, { status: 204 });
+      else if (request.method !== "POST") throw new MethodNotAllowedError();
+      else response = await ingest(request, deps, receivedAt, facts);
+    } catch (error) {
+      failure = error;
+      response = toResponse(error, requestId);
+    }
+    const cors = corsHeaders(request.headers.get("origin"), deps.config.allowedOrigins);
+    for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
+    response.headers.set("x-request-id", requestId);
+
+    deps.logger.log({
+      level: response.status >= 500 ? "error" : "info",
+      msg: "track-event",
+      request_id: requestId,
+      method: request.method,
+      user_id: facts.userId,
+      events: facts.events,
+      status: response.status,
+      code: failure === null ? null : errorCode(failure),
+      latency_ms: deps.now().getTime() - receivedAt.getTime(),
+      ...(failure === null ? {} : cause(failure)),
+    });
+    return response;
+  };
+}
+
+/** What to log about a failure: names and codes only, never messages that may quote data. */
+function cause(error: unknown): Record<string, unknown> {
+  if (error instanceof UpstreamUnavailableError) return { reason: error.reason };
+  if (error instanceof StoreRejectedError) {
+    return { error: error.name, upstream_status: error.status, sqlstate: error.sqlState };
+  }
+  if (errorCode(error) !== "internal_error") return {};
+  return { error: error instanceof Error ? error.name : typeof error };
+}

@@ -1,0 +1,26 @@
+// track-event: composition root. Reads the configuration (failing fast), wires real
+// dependencies, and serves. DENO_SERVE_ADDRESS, when set, chooses the address.
+import { createTokenVerifier } from "../_shared/auth.ts";
+import { createJsonLogger } from "../_shared/log.ts";
+import { loadConfig } from "./config.ts";
+import { createHandler } from "./handler.ts";
+import { createOwnershipCache } from "./ownership_cache.ts";
+import { createSupabaseStoreFactory } from "./store.ts";
+
+const config = loadConfig((name) => Deno.env.get(name));
+const now = () => new Date();
+
+Deno.serve(createHandler({
+  now,
+  newRequestId: () => crypto.randomUUID(),
+  newEventId: () => crypto.randomUUID(),
+  verifyToken: createTokenVerifier(config.tokenKeys),
+  storeFor: createSupabaseStoreFactory({
+    url: config.supabaseUrl,
+    anonKey: config.anonKey,
+    timeoutMs: config.upstreamTimeoutMs,
+  }),
+  ownershipCache: createOwnershipCache({ ttlMs: 60_000, maxEntries: 10_000, now }),
+  logger: createJsonLogger(),
+  config: { allowedOrigins: config.allowedOrigins },
+}));

@@ -1,0 +1,106 @@
+/**
+ * What a POST does, in the contract's order: token (401), content type (415), size (413),
+ * JSON and schema (400), ownership (403), then one insert.
+ *
+ * @module
+ */
+import { bearerToken } from "../_shared/auth.ts";
+import { assertJsonContentType, parseJsonBody, readBoundedBody } from "../_shared/body.ts";
+import { AuthError, JobNotOwnedError, jsonResponse } from "../_shared/errors.ts";
+import type { HandlerDeps } from "./handler.ts";
+import { MAX_BODY_BYTES } from "./limits.ts";
+import type { OwnershipCache } from "./ownership_cache.ts";
+import { planRows, referencedJobIds, type RowPlan } from "./rows.ts";
+import { parseTrackRequest } from "./schema.ts";
+import { type EventStore, StoreRejectedError } from "./store.ts";
+
+/** What the request log needs to know, filled in as the request gets through the checks. */
+export interface RequestFacts {
+  userId: string | null;
+  events: number | null;
+}
+
+/**
+ * Handles an authenticated POST and answers 201 (or 200 when every event was a duplicate).
+ * Every failure is thrown as an error for `toResponse`.
+ *
+ * @example
+ * ```ts
+ * const response = await ingest(request, deps, deps.now(), { userId: null, events: null });
+ * ```
+ */
+export async function ingest(
+  request: Request,
+  deps: HandlerDeps,
+  receivedAt: Date,
+  facts: RequestFacts,
+): Promise<Response> {
+  // Authenticate before reading the body, so anonymous callers cannot make us buffer anything.
+  const token = bearerToken(request.headers);
+  const { userId } = await deps.verifyToken(token, receivedAt);
+  facts.userId = userId;
+
+  assertJsonContentType(request.headers);
+  const body = parseJsonBody(await readBoundedBody(request, MAX_BODY_BYTES));
+  const trackRequest = parseTrackRequest(body);
+  facts.events = trackRequest.events.length;
+  const plan = planRows(trackRequest, receivedAt, deps.newEventId);
+
+  const store = deps.storeFor(token);
+  const jobIds = referencedJobIds(plan.rows);
+  await assertJobsVisible(store, userId, jobIds, deps.ownershipCache);
+  let inserted: Set<string>;
+  try {
+    inserted = await store.insertEvents(plan.rows);
+  } catch (error) {
+    // A job deleted or given away since the check: the policy or the foreign key said no.
+    if (isOwnershipRejection(error) && jobIds.length > 0) {
+      deps.ownershipCache?.forget(userId, jobIds);
+      throw new JobNotOwnedError(jobIds);
+    }
+    throw fromStoreError(error);
+  }
+  return trackedResponse(plan, inserted);
+}
+
+async function assertJobsVisible(
+  store: EventStore,
+  userId: string,
+  jobIds: string[],
+  cache: OwnershipCache | undefined,
+): Promise<void> {
+  const unverified = cache ? cache.unknown(userId, jobIds) : jobIds;
+  if (unverified.length === 0) return;
+  let visible: Set<string>;
+  try {
+    visible = await store.visibleJobIds(unverified);
+  } catch (error) {
+    throw fromStoreError(error);
+  }
+  cache?.remember(userId, unverified.filter((id) => visible.has(id)));
+  const missing = unverified.filter((id) => !visible.has(id));
+  if (missing.length > 0) throw new JobNotOwnedError(missing);
+}
+
+function isOwnershipRejection(error: unknown): boolean {
+  return error instanceof StoreRejectedError &&
+    (error.sqlState === "42501" || error.sqlState === "23503");
+}
+
+/** PostgREST judges the token again; if it disagrees (e.g. expired meanwhile), that is a 401. */
+function fromStoreError(error: unknown): unknown {
+  if (error instanceof StoreRejectedError && error.status === 401) {
+    return new AuthError("invalid_token", "The access token was rejected");
+  }
+  return error;
+}
+
+function trackedResponse(plan: RowPlan, inserted: Set<string>): Response {
+  const events = plan.eventIds.map((eventId, index) => ({
+    event_id: eventId,
+    status: !plan.repeats[index] && inserted.has(eventId) ? "created" : "duplicate",
+  }));
+  const accepted = events.filter((e) => e.status === "created").length;
+  const body = { accepted, duplicates: events.length - accepted, events };
+  return jsonResponse(body, accepted > 0 ? 201 : 200);
+}

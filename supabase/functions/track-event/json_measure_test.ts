@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { jsonStringBytes, measureJson, pgNumericLength } from "./json_measure.ts";
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).byteLength;
+
+Deno.test("jsonBytes equals the UTF-8 size of JSON.stringify for any JSON value", () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      assert.equal(measureJson(value).jsonBytes, utf8Length(JSON.stringify(value)));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+Deno.test("jsonBytes matches JSON.stringify for strings of any UTF-16 units", () => {
+  fc.assert(
+    fc.property(
+      fc.string({ unit: "binary" }),
+      fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
+      (a, b) => {
+        const value = { [a]: b, list: [a, b] };
+        assert.equal(measureJson(value).jsonBytes, utf8Length(JSON.stringify(value)));
+      },
+    ),
+  );
+});
+
+Deno.test("pgTextBytes follows Postgres's jsonb output: ', ' and ': ' separators", () => {
+  // Postgres prints {"a": [1, 2], "b": {}} for this value.
+  assert.equal(measureJson({ a: [1, 2], b: {} }).pgTextBytes, '{"a": [1, 2], "b": {}}'.length);
+  assert.equal(measureJson([]).pgTextBytes, 2);
+  assert.equal(measureJson("é").pgTextBytes, 4);
+});
+
+Deno.test("Postgres prints numerics without exponent", () => {
+  const cases: [string, string][] = [
+    ["0", "0"],
+    ["-0.5", "-0.5"],
+    ["123.456", "123.456"],
+    ["0.001234", "0.001234"],
+    ["1.5e-7", "0.00000015"],
+    ["-2.5e-7", "-0.00000025"],
+    ["1e+21", "1" + "0".repeat(21)],
+    ["1.2345e+22", "12345" + "0".repeat(18)],
+    ["5e-324", "0." + "0".repeat(323) + "5"],
+  ];
+  for (const [js, pg] of cases) assert.equal(pgNumericLength(js), pg.length, js);
+  assert.equal(measureJson({ n: 1e300 }).pgTextBytes, '{"n": }'.length + 301);
+  assert.equal(measureJson(JSON.parse("[1e999]")).jsonBytes, "[null]".length);
+});
+
+Deno.test("depth counts nested containers", () => {
+  assert.equal(measureJson(1).depth, 0);
+  assert.equal(measureJson({}).depth, 1);
+  assert.equal(measureJson({ a: [{ b: [] }] }).depth, 4);
+});
+
+Deno.test("the walk survives nesting far beyond any call stack", () => {
+  const depth = 300_000;
+  const value = JSON.parse("[".repeat(depth) + "]".repeat(depth));
+  const measure = measureJson(value);
+  assert.equal(measure.depth, depth);
+  assert.equal(measure.jsonBytes, 2 * depth);
+});
+
+Deno.test("the first string or key Postgres cannot store is located", () => {
+  assert.equal(measureJson({ a: ["ok", "\ud83d\ude00"] }).unstorablePath, null);
+  assert.deepEqual(measureJson({ a: ["ok", "x\u0000"] }).unstorablePath, ["a", 1]);
+  assert.deepEqual(measureJson({ a: { "k\ud800": 1 } }).unstorablePath, ["a", "k\ud800"]);
+  assert.deepEqual(measureJson({ b: "\udc00" }).unstorablePath, ["b"]);
+  assert.equal(jsonStringBytes("\ud800").storable, false);
+  assert.equal(jsonStringBytes("\udbff\udfff").storable, true);
+});
+
+Deno.test("own __proto__ keys from JSON.parse are measured like any key", () => {
+  const value = JSON.parse('{"__proto__": {"x": 1}}');
+  assert.equal(measureJson(value).jsonBytes, utf8Length(JSON.stringify(value)));
+  assert.equal(measureJson(value).depth, 2);
+});

@@ -1,0 +1,90 @@
+/**
+ * Maps valid events to `analytics_events` rows. Rows never carry `user_id` or `received_at`:
+ * the database fills them (`auth.uid()`, `now()`), so a client cannot choose either.
+ *
+ * @module
+ */
+import { ValidationError } from "../_shared/errors.ts";
+import { correctOccurredAt } from "./clock_skew.ts";
+import { MIN_TIMESTAMP_MS } from "./rfc3339.ts";
+import type { TrackRequest } from "./schema.ts";
+
+/** One row for the upsert; every row has the same keys, as a multi-row insert needs. */
+export interface EventRow {
+  event_id: string;
+  event: string;
+  job_id: string | null;
+  stage: string | null;
+  properties: Record<string, unknown>;
+  occurred_at: string;
+}
+
+/** The rows to send, and for each request event its id and whether it repeats an earlier one. */
+export interface RowPlan {
+  rows: EventRow[];
+  eventIds: string[];
+  repeats: boolean[];
+}
+
+/**
+ * Builds one row per distinct `event_id`, in request order; a later event with an id already
+ * seen in the batch is marked as a repeat and sends no row.
+ *
+ * @example
+ * ```ts
+ * const plan = planRows({ events: [{ event: "a", jobId: null, stage: null, properties: {} }] },
+ *   new Date("2024-01-01T00:00:00Z"), () => crypto.randomUUID());
+ * plan.rows[0].occurred_at; // "2024-01-01T00:00:00.000Z"
+ * ```
+ */
+export function planRows(
+  request: TrackRequest,
+  receivedAt: Date,
+  newEventId: () => string,
+): RowPlan {
+  const plan: RowPlan = { rows: [], eventIds: [], repeats: [] };
+  const seen = new Set<string>();
+  request.events.forEach((event, index) => {
+    const occurredAt = correctOccurredAt({
+      occurredAt: event.occurredAt,
+      sentAt: request.sentAt,
+      receivedAt: receivedAt.getTime(),
+    });
+    if (occurredAt < MIN_TIMESTAMP_MS) {
+      throw new ValidationError("validation_failed", "Some events are not valid", [{
+        index,
+        path: "occurred_at",
+        message: "is before year 1 once corrected by sent_at",
+      }]);
+    }
+    const eventId = event.eventId ?? newEventId();
+    plan.eventIds.push(eventId);
+    plan.repeats.push(seen.has(eventId));
+    if (seen.has(eventId)) return;
+    seen.add(eventId);
+    plan.rows.push({
+      event_id: eventId,
+      event: event.event,
+      job_id: event.jobId,
+      stage: event.stage,
+      properties: event.properties,
+      occurred_at: new Date(occurredAt).toISOString(),
+    });
+  });
+  return plan;
+}
+
+/**
+ * The distinct non-null job ids of some rows, in first-seen order.
+ *
+ * @example
+ * ```ts
+ * referencedJobIds([{ job_id: "b" }, { job_id: null }, { job_id: "a" }, { job_id: "b" }]);
+ * // ["b", "a"]
+ * ```
+ */
+export function referencedJobIds(rows: readonly { job_id: string | null }[]): string[] {
+  const ids = new Set<string>();
+  for (const row of rows) if (row.job_id !== null) ids.add(row.job_id);
+  return [...ids];
+}

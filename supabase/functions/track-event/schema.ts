@@ -1,0 +1,156 @@
+/**
+ * The request body: one event, or `{ events: [...], sent_at? }`. Checks run in the contract's
+ * order: batch shape, then sizes (413), then each event's fields (400).
+ *
+ * @module
+ */
+import { type Issue, PayloadTooLargeError, ValidationError } from "../_shared/errors.ts";
+import {
+  EVENT_FIELDS,
+  isJsonObject,
+  parseEvent,
+  type TrackedEvent,
+  unknownKeyIssue,
+} from "./event_schema.ts";
+import { measureJson } from "./json_measure.ts";
+import {
+  MAX_EVENT_BYTES,
+  MAX_EVENTS,
+  MAX_PROPERTIES_DEPTH,
+  MAX_PROPERTIES_TEXT_BYTES,
+} from "./limits.ts";
+import { parseRfc3339 } from "./rfc3339.ts";
+
+export type { TrackedEvent } from "./event_schema.ts";
+
+/** A valid body: the events in request order and the batch's `sent_at`, if any. */
+export interface TrackRequest {
+  events: TrackedEvent[];
+  sentAt?: number;
+}
+
+/**
+ * Validates a parsed JSON body. Throws {@link ValidationError} (400) or
+ * {@link PayloadTooLargeError} (413) listing every issue found, each with its event index.
+ *
+ * @example
+ * ```ts
+ * parseTrackRequest({ events: [{ event: "a" }], sent_at: "2024-01-01T00:00:00Z" });
+ * // { events: [{ event: "a", jobId: null, stage: null, properties: {} }], sentAt: 1704067200000 }
+ * ```
+ */
+export function parseTrackRequest(body: unknown): TrackRequest {
+  const { inputs, sentAt } = batchShape(body);
+  assertSizes(inputs);
+  const events: TrackedEvent[] = [];
+  const issues: Issue[] = [];
+  inputs.forEach((input, index) => {
+    issues.push(...storageIssues(input, index));
+    const parsed = parseEvent(input, index);
+    if (parsed.ok) events.push(parsed.event);
+    else issues.push(...parsed.issues);
+  });
+  if (issues.length > 0) {
+    throw new ValidationError("validation_failed", "Some events are not valid", issues);
+  }
+  return { events, sentAt };
+}
+
+function batchShape(body: unknown): { inputs: unknown[]; sentAt?: number } {
+  if (!isJsonObject(body)) {
+    throw new ValidationError("validation_failed", "The body is not valid", [
+      { index: null, path: "", message: "must be an event object or { events: [...] }" },
+    ]);
+  }
+  if (!Object.hasOwn(body, "events")) return { inputs: [body] };
+
+  const issues: Issue[] = [];
+  for (const key of Object.keys(body)) {
+    if (key !== "events" && key !== "sent_at") {
+      issues.push(unknownKeyIssue(null, key));
+    }
+  }
+  let sentAt: number | undefined;
+  if (Object.hasOwn(body, "sent_at")) {
+    const parsed = typeof body.sent_at === "string" ? parseRfc3339(body.sent_at) : null;
+    if (parsed === null) {
+      issues.push({
+        index: null,
+        path: "sent_at",
+        message: "must be an RFC 3339 timestamp with an offset",
+      });
+    } else sentAt = parsed;
+  }
+  if (!Array.isArray(body.events)) {
+    issues.push({ index: null, path: "events", message: "must be an array of events" });
+  }
+  if (issues.length > 0) {
+    throw new ValidationError("validation_failed", "The body is not valid", issues);
+  }
+
+  const inputs = body.events as unknown[];
+  if (inputs.length === 0) {
+    throw new ValidationError("empty_batch", "A batch needs at least one event", [
+      { index: null, path: "events", message: "must not be empty" },
+    ]);
+  }
+  if (inputs.length > MAX_EVENTS) {
+    throw new ValidationError("too_many_events", `A batch holds at most ${MAX_EVENTS} events`, [
+      { index: null, path: "events", message: `must have at most ${MAX_EVENTS} events` },
+    ]);
+  }
+  return { inputs, sentAt };
+}
+
+function assertSizes(inputs: unknown[]): void {
+  const issues: Issue[] = [];
+  inputs.forEach((input, index) => {
+    if (measureJson(input).jsonBytes > MAX_EVENT_BYTES) {
+      issues.push({ index, path: "", message: `is larger than ${MAX_EVENT_BYTES} bytes of JSON` });
+    } else if (isJsonObject(input) && isJsonObject(input.properties)) {
+      // jsonb prints numbers in full (1e300 becomes 301 digits), so check the stored size too.
+      if (measureJson(input.properties).pgTextBytes > MAX_PROPERTIES_TEXT_BYTES) {
+        issues.push({
+          index,
+          path: "properties",
+          message: `is larger than ${MAX_PROPERTIES_TEXT_BYTES} bytes once stored`,
+        });
+      }
+    }
+  });
+  if (issues.length > 0) {
+    const first = issues[0].index;
+    throw new PayloadTooLargeError(`Event ${first} is over a size limit`, {
+      index: first,
+      limit_bytes: MAX_EVENT_BYTES,
+      issues,
+    });
+  }
+}
+
+/** Strings Postgres cannot store, and properties nested deeper than it can parse. */
+function storageIssues(input: unknown, index: number): Issue[] {
+  if (!isJsonObject(input)) return [];
+  const issues: Issue[] = [];
+  const { unstorablePath } = measureJson(input);
+  // Under an unknown key the event already fails as a whole, so name only known fields.
+  const field = unstorablePath === null ? null : String(unstorablePath[0]);
+  if (field !== null && Object.hasOwn(EVENT_FIELDS, field)) {
+    issues.push({
+      index,
+      path: field,
+      message: "must not contain U+0000 or unpaired UTF-16 surrogates",
+    });
+  }
+  if (
+    isJsonObject(input.properties) &&
+    measureJson(input.properties).depth > MAX_PROPERTIES_DEPTH
+  ) {
+    issues.push({
+      index,
+      path: "properties",
+      message: `must not nest deeper than ${MAX_PROPERTIES_DEPTH} levels`,
+    });
+  }
+  return issues;
+}

@@ -1,0 +1,110 @@
+/**
+ * Data access through supabase-js, always as the caller: the caller's own token goes with every
+ * query, so Row Level Security decides what it may see and insert. No service_role key here.
+ *
+ * @module
+ */
+import { createClient } from "@supabase/supabase-js";
+import { UpstreamUnavailableError } from "../_shared/errors.ts";
+import type { EventRow } from "./rows.ts";
+
+/** The two operations the function needs, for one caller. */
+export interface EventStore {
+  /** Which of these job ids the caller can see: one query, whatever the count. */
+  visibleJobIds(jobIds: readonly string[]): Promise<Set<string>>;
+  /** Inserts the rows, skipping `(user_id, event_id)` already stored; returns the new ids. */
+  insertEvents(rows: readonly EventRow[]): Promise<Set<string>>;
+}
+
+/** Gives the store that acts as the holder of `accessToken`. */
+export type StoreFactory = (accessToken: string) => EventStore;
+
+/** PostgREST refused the query for a reason that is not an outage (RLS, a constraint, ...). */
+export class StoreRejectedError extends Error {
+  constructor(readonly status: number, readonly sqlState: string) {
+    super(`PostgREST answered ${status} (${sqlState || "no code"})`);
+    this.name = "StoreRejectedError";
+  }
+}
+
+/** Where PostgREST is and how long to wait for it. */
+export interface SupabaseStoreOptions {
+  url: string;
+  anonKey: string;
+  timeoutMs: number;
+  /** Injected in tests; the global fetch otherwise. */
+  fetch?: typeof fetch;
+}
+
+// PostgREST codes for "cannot reach or wait for the database", and SQLSTATEs for a connection
+// lost, a server shutting down or a timeout: nothing was stored, so retrying is safe.
+const UNAVAILABLE_CODES = new Set(["PGRST000", "PGRST001", "PGRST002", "PGRST003", "57014"]);
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|40001|40P01)/;
+
+/**
+ * One supabase-js client for the process; each query sets the caller's Authorization header.
+ * postgrest-js copies headers per query builder, so callers never share a token.
+ *
+ * @example
+ * ```ts
+ * const storeFor = createSupabaseStoreFactory({ url, anonKey, timeoutMs: 5000 });
+ * const visible = await storeFor(accessToken).visibleJobIds([jobId]);
+ * ```
+ */
+export function createSupabaseStoreFactory(options: SupabaseStoreOptions): StoreFactory {
+  const client = createClient(options.url, options.anonKey, {
+    global: { fetch: withTimeout(options.fetch ?? fetch, options.timeoutMs) },
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    // Fail fast with 503 and Retry-After: the client retries, not this request's CPU budget.
+    db: { retry: false },
+  });
+  return (accessToken) => {
+    const authorization = `Bearer ${accessToken}`;
+    return {
+      async visibleJobIds(jobIds) {
+        const result = await client.from("jobs").select("id").in("id", [...jobIds])
+          .setHeader("Authorization", authorization);
+        const rows = check(result) as { id: string }[];
+        return new Set(rows.map((row) => row.id.toLowerCase()));
+      },
+      async insertEvents(rows) {
+        const result = await client.from("analytics_events")
+          .upsert([...rows], { onConflict: "user_id,event_id", ignoreDuplicates: true })
+          .select("event_id")
+          .setHeader("Authorization", authorization);
+        const inserted = check(result) as { event_id: string }[];
+        return new Set(inserted.map((row) => row.event_id.toLowerCase()));
+      },
+    };
+  };
+}
+
+interface QueryResult {
+  data: unknown;
+  error: { code?: string; message?: string } | null;
+  status: number;
+}
+
+function check(result: QueryResult): unknown[] {
+  const { error, status } = result;
+  if (error === null) return Array.isArray(result.data) ? result.data : [];
+  const code = error.code ?? "";
+  if (status === 0) {
+    // postgrest-js reports a fetch that threw as status 0, its message led by the error's name.
+    const timedOut = /^(TimeoutError|AbortError)/.test(error.message ?? "");
+    throw new UpstreamUnavailableError(timedOut ? "timeout" : "network");
+  }
+  if ([502, 503, 504].includes(status) || UNAVAILABLE_CODES.has(code)) {
+    throw new UpstreamUnavailableError(`upstream ${status} ${code}`.trim());
+  }
+  if (UNAVAILABLE_SQLSTATE.test(code)) throw new UpstreamUnavailableError(`sqlstate ${code}`);
+  throw new StoreRejectedError(status, code);
+}
+
+function withTimeout(fetchImpl: typeof fetch, timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetchImpl(input, { ...init, signal });
+  };
+}

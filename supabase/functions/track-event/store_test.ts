@@ -1,0 +1,204 @@
+// The real supabase-js client against a fake PostgREST: fetch is injected, never patched.
+import assert from "node:assert/strict";
+import { UpstreamUnavailableError } from "../_shared/errors.ts";
+import type { EventRow } from "./rows.ts";
+import { createSupabaseStoreFactory, StoreRejectedError } from "./store.ts";
+
+const JOB = "AAAAAAAA-0000-4000-8000-000000000001";
+const ROW: EventRow = {
+  event_id: "bbbbbbbb-0000-4000-8000-000000000002",
+  event: "e",
+  job_id: null,
+  stage: null,
+  properties: { k: 1 },
+  occurred_at: "2026-03-01T12:00:00.000Z",
+};
+
+interface Seen {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: string;
+}
+
+function fakePostgrest(
+  respond: (seen: Seen, signal?: AbortSignal) => Response | Promise<Response>,
+) {
+  const seen: Seen[] = [];
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const entry = {
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      body: await request.text(),
+    };
+    seen.push(entry);
+    return await respond(entry, init?.signal ?? undefined);
+  };
+  return { seen, fetchImpl };
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+function factory(fetchImpl: typeof fetch, timeoutMs = 5000) {
+  return createSupabaseStoreFactory({
+    url: "http://db.test",
+    anonKey: "anon-key",
+    timeoutMs,
+    fetch: fetchImpl,
+  });
+}
+
+Deno.test("visibleJobIds is one GET on jobs with an in() filter, as the caller", async () => {
+  const fake = fakePostgrest(() => json([{ id: JOB }]));
+  const visible = await factory(fake.fetchImpl)("user-token").visibleJobIds([JOB, "other"]);
+  assert.deepEqual([...visible], [JOB.toLowerCase()]);
+  assert.equal(fake.seen.length, 1);
+  const [request] = fake.seen;
+  assert.equal(request.method, "GET");
+  assert.equal(request.url.pathname, "/rest/v1/jobs");
+  assert.equal(request.url.searchParams.get("select"), "id");
+  assert.equal(request.url.searchParams.get("id"), `in.(${JOB},other)`);
+  assert.equal(request.headers.get("authorization"), "Bearer user-token");
+  assert.equal(request.headers.get("apikey"), "anon-key");
+});
+
+Deno.test("insertEvents is one upsert that ignores duplicates and returns new ids", async () => {
+  const fake = fakePostgrest(() => json([{ event_id: ROW.event_id.toUpperCase() }], 201));
+  const inserted = await factory(fake.fetchImpl)("user-token").insertEvents([ROW, {
+    ...ROW,
+    event_id: "c",
+  }]);
+  assert.deepEqual([...inserted], [ROW.event_id]);
+  assert.equal(fake.seen.length, 1);
+  const [request] = fake.seen;
+  assert.equal(request.method, "POST");
+  assert.equal(request.url.pathname, "/rest/v1/analytics_events");
+  assert.equal(request.url.searchParams.get("on_conflict"), "user_id,event_id");
+  assert.equal(request.url.searchParams.get("select"), "event_id");
+  const prefer = request.headers.get("prefer") ?? "";
+  assert.match(prefer, /resolution=ignore-duplicates/);
+  assert.match(prefer, /return=representation/);
+  assert.equal(request.headers.get("authorization"), "Bearer user-token");
+  const sent = JSON.parse(request.body);
+  assert.equal(sent.length, 2);
+  assert.deepEqual(sent[0], ROW);
+  assert.ok(!("user_id" in sent[0]) && !("received_at" in sent[0]));
+});
+
+Deno.test("callers sharing the client never see each other's token", async () => {
+  const fake = fakePostgrest(async (seen) => {
+    await new Promise((resolve) =>
+      setTimeout(resolve, seen.headers.get("authorization")!.endsWith("1") ? 5 : 0)
+    );
+    return json([]);
+  });
+  const storeFor = factory(fake.fetchImpl);
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) => storeFor(`token-${i}`)).flatMap((store) => [
+      store.visibleJobIds([JOB]),
+      store.insertEvents([ROW]),
+    ]),
+  );
+  const byToken = new Map<string, number>();
+  for (const request of fake.seen) {
+    const token = request.headers.get("authorization")!;
+    byToken.set(token, (byToken.get(token) ?? 0) + 1);
+  }
+  assert.equal(byToken.size, 20);
+  for (const count of byToken.values()) assert.equal(count, 2);
+});
+
+const unavailable: [
+  string,
+  (seen: Seen, signal?: AbortSignal) => Response | Promise<Response>,
+  string,
+][] = [
+  [
+    "a refused connection",
+    () => Promise.reject(new TypeError("error sending request: connection refused")),
+    "network",
+  ],
+  [
+    "a timeout",
+    (_, signal) =>
+      new Promise((_, reject) => signal!.addEventListener("abort", () => reject(signal!.reason))),
+    "timeout",
+  ],
+  [
+    "503 with a PostgREST connection code",
+    () => json({ code: "PGRST001", message: "x" }, 503),
+    "upstream 503 PGRST001",
+  ],
+  [
+    "503 while the schema cache loads",
+    () => json({ code: "PGRST002", message: "x" }, 503),
+    "upstream 503 PGRST002",
+  ],
+  [
+    "504 pool timeout",
+    () => json({ code: "PGRST003", message: "x" }, 504),
+    "upstream 504 PGRST003",
+  ],
+  [
+    "502 from a proxy, not JSON",
+    () => new Response("Bad Gateway", { status: 502 }),
+    "upstream 502",
+  ],
+  [
+    "a statement timeout",
+    () => json({ code: "57014", message: "canceling statement" }, 500),
+    "upstream 500 57014",
+  ],
+  [
+    "a connection lost mid-query",
+    () => json({ code: "08006", message: "x" }, 500),
+    "sqlstate 08006",
+  ],
+  ["too many connections", () => json({ code: "53300", message: "x" }, 500), "sqlstate 53300"],
+];
+
+for (const [name, respond, reason] of unavailable) {
+  Deno.test(`503 upstream_unavailable on ${name}, without retrying`, async () => {
+    const fake = fakePostgrest(respond);
+    const store = factory(fake.fetchImpl, 20)("t");
+    for (const operation of [() => store.visibleJobIds([JOB]), () => store.insertEvents([ROW])]) {
+      await assert.rejects(operation(), (error) => {
+        assert.ok(error instanceof UpstreamUnavailableError, String(error));
+        assert.equal(error.reason, reason);
+        return true;
+      });
+    }
+    assert.equal(fake.seen.length, 2, "one attempt per operation");
+  });
+}
+
+Deno.test("other PostgREST errors are rejections carrying status and SQLSTATE", async () => {
+  const cases: [number, string][] = [[403, "42501"], [409, "23503"], [400, "23514"], [
+    401,
+    "PGRST301",
+  ], [400, "PGRST100"]];
+  for (const [status, code] of cases) {
+    const fake = fakePostgrest(() =>
+      json({
+        code,
+        message: "new row violates row-level security policy",
+        details: null,
+        hint: null,
+      }, status)
+    );
+    await assert.rejects(factory(fake.fetchImpl)("t").insertEvents([ROW]), (error) => {
+      assert.ok(error instanceof StoreRejectedError);
+      assert.equal(error.status, status);
+      assert.equal(error.sqlState, code);
+      assert.ok(!error.message.includes("row-level"), "no upstream text in the error");
+      return true;
+    });
+  }
+});

@@ -1,0 +1,127 @@
+/**
+ * Fakes for the handler's tests: a fixed clock, real HS256 tokens signed with a test secret, a
+ * store that records its calls, and a logger that keeps its records.
+ *
+ * @module
+ */
+import { SignJWT } from "jose";
+import { createTokenVerifier } from "../_shared/auth.ts";
+import type { AllowedOrigins } from "../_shared/cors.ts";
+import type { LogEntry } from "../_shared/log.ts";
+import { createHandler, type HandlerDeps } from "./handler.ts";
+import type { OwnershipCache } from "./ownership_cache.ts";
+import type { EventRow } from "./rows.ts";
+import type { EventStore } from "./store.ts";
+
+export const NOW = new Date("2026-03-01T12:00:00.000Z");
+export const TEST_SECRET = "test-secret-that-is-at-least-thirty-two-characters-long";
+export const ALICE = "5b8c7f0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
+export const ALICES_JOB = "11111111-1111-4111-8111-111111111111";
+export const BOBS_JOB = "22222222-2222-4222-8222-222222222222";
+
+/** Signs a token like GoTrue's, valid at {@link NOW}; `claims` overrides or removes claims. */
+export async function signToken(
+  claims: Record<string, unknown> = {},
+  secret: string = TEST_SECRET,
+): Promise<string> {
+  const seconds = Math.floor(NOW.getTime() / 1000);
+  const payload: Record<string, unknown> = {
+    sub: ALICE,
+    role: "authenticated",
+    aud: "authenticated",
+    iat: seconds - 60,
+    exp: seconds + 3600,
+    ...claims,
+  };
+  for (const [key, value] of Object.entries(payload)) if (value === undefined) delete payload[key];
+  return await new SignJWT(payload).setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** A store fake: which jobs the caller sees, which event ids already exist, what to throw. */
+export class FakeStore implements EventStore {
+  visibleJobs = new Set<string>([ALICES_JOB]);
+  existingEventIds = new Set<string>();
+  failVisible: unknown = null;
+  failInsert: unknown = null;
+  visibleCalls: string[][] = [];
+  insertCalls: EventRow[][] = [];
+  tokens: string[] = [];
+
+  visibleJobIds(jobIds: readonly string[]): Promise<Set<string>> {
+    this.visibleCalls.push([...jobIds]);
+    if (this.failVisible !== null) return Promise.reject(this.failVisible);
+    return Promise.resolve(new Set(jobIds.filter((id) => this.visibleJobs.has(id))));
+  }
+
+  insertEvents(rows: readonly EventRow[]): Promise<Set<string>> {
+    this.insertCalls.push([...rows]);
+    if (this.failInsert !== null) return Promise.reject(this.failInsert);
+    const created = rows.map((row) => row.event_id).filter((id) => !this.existingEventIds.has(id));
+    for (const id of created) this.existingEventIds.add(id);
+    return Promise.resolve(new Set(created));
+  }
+
+  get rowsInserted(): EventRow[] {
+    return this.insertCalls.flat();
+  }
+}
+
+/** A handler wired with fakes, and the fakes to inspect. */
+export interface TestRig {
+  handle: (request: Request) => Promise<Response>;
+  store: FakeStore;
+  logs: LogEntry[];
+  deps: HandlerDeps;
+}
+
+/** Builds the handler with fakes; `options` swaps in a clock, origins or a cache. */
+export function createRig(
+  options: { now?: () => Date; allowedOrigins?: AllowedOrigins; cache?: OwnershipCache } = {},
+): TestRig {
+  const store = new FakeStore();
+  const logs: LogEntry[] = [];
+  let requestCount = 0;
+  let eventCount = 0;
+  const deps: HandlerDeps = {
+    now: options.now ?? (() => NOW),
+    newRequestId: () => `req-${++requestCount}`,
+    newEventId: () => `00000000-0000-4000-8000-${String(++eventCount).padStart(12, "0")}`,
+    verifyToken: createTokenVerifier({ jwtSecret: TEST_SECRET }),
+    storeFor: (token) => {
+      store.tokens.push(token);
+      return store;
+    },
+    ownershipCache: options.cache,
+    logger: { log: (entry) => logs.push(entry) },
+    config: { allowedOrigins: options.allowedOrigins ?? "*" },
+  };
+  return { handle: createHandler(deps), store, logs, deps };
+}
+
+/** A POST to the function; `body` is JSON-encoded unless it is already a string or bytes. */
+export function post(
+  body: unknown,
+  options: { token?: string; headers?: Record<string, string> } = {},
+): Request {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const raw = typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
+  return new Request("http://localhost/track-event", {
+    method: "POST",
+    headers: { ...headers, ...options.headers },
+    body: raw as BodyInit,
+  });
+}
+
+/** gzip-compresses text, as a mobile SDK does for large batches. */
+export async function gzip(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The response's JSON body as a loose record. */
+// deno-lint-ignore no-explicit-any
+export async function jsonOf(response: Response): Promise<Record<string, any>> {
+  return await response.json();
+}
