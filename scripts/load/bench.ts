@@ -18,8 +18,8 @@ import {
   makeBatch,
   makeUsers,
   procStatusKb,
-  resetPeakRss,
   quantile,
+  resetPeakRss,
   type SimUser,
   timedPost,
 } from "./workload.ts";
