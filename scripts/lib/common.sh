@@ -14,12 +14,15 @@ TOOLS_DIR="$ROOT_DIR/tools"
 # shellcheck source=/dev/null
 [[ -f "$STATE_DIR/ports.env" ]] && source "$STATE_DIR/ports.env"
 
-# The defaults mirror `supabase start`: API on 54321, database on 54322.
+# The public defaults mirror `supabase start`: API on 54321, database on 54322. The internal
+# ports sit below Linux's ephemeral range (32768-60999): while a service is stopped, a client
+# retrying it in a tight loop can otherwise be handed the service's own port as its source port
+# (a TCP self-connect), and the service then cannot bind it again.
 API_PORT="${STACK_API_PORT:-54321}"
 DB_PORT="${STACK_DB_PORT:-54322}"
-REST_PORT="${STACK_REST_PORT:-54330}"
-REST_ADMIN_PORT="${STACK_REST_ADMIN_PORT:-54331}"
-FUNCTIONS_PORT="${STACK_FUNCTIONS_PORT:-54332}"
+REST_PORT="${STACK_REST_PORT:-32330}"
+REST_ADMIN_PORT="${STACK_REST_ADMIN_PORT:-32331}"
+FUNCTIONS_PORT="${STACK_FUNCTIONS_PORT:-32332}"
 
 # The supabase CLI's well-known local JWT secret: the keys minted from it are public test keys.
 JWT_SECRET="${STACK_JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}"

@@ -8,6 +8,8 @@ service_pid() {
     [[ -f "$file" ]] || return 1
     pid="$(cat "$file")"
     [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+    # A recorded pid may since have been reused by an unrelated process: ours run tools/ binaries.
+    [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$TOOLS_DIR"/* ]] || return 1
     printf '%s\n' "$pid"
 }
 

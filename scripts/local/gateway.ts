@@ -11,8 +11,8 @@
  * @example
  * ```ts
  * const handler = createGateway({
- *   rest: "http://127.0.0.1:54330",
- *   functions: { "track-event": "http://127.0.0.1:54332" },
+ *   rest: "http://127.0.0.1:32330",
+ *   functions: { "track-event": "http://127.0.0.1:32332" },
  * });
  * Deno.serve({ port: 54321 }, handler);
  * ```
