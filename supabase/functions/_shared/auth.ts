@@ -16,6 +16,8 @@ import { AuthError } from "./errors.ts";
 export interface VerifiedUser {
   /** The token's `sub`, lowercased: the id `auth.uid()` returns in the database. */
   userId: string;
+  /** The token's `exp`, in milliseconds since the epoch. */
+  expiresAtMs: number;
 }
 
 /** Checks a token at the given instant; throws {@link AuthError} when it is not a user token. */
@@ -77,7 +79,7 @@ export function createTokenVerifier(keys: TokenKeys): TokenVerifier {
     if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) {
       throw invalid("The access token has no valid user id");
     }
-    return { userId: payload.sub.toLowerCase() };
+    return { userId: payload.sub.toLowerCase(), expiresAtMs: Number(payload.exp) * 1000 };
   };
 }
 

@@ -26,7 +26,10 @@ function hs256(payload: Record<string, unknown>, secret = SECRET): Promise<strin
 
 Deno.test("an HS256 user token yields its lowercased sub", async () => {
   const verify = createTokenVerifier({ jwtSecret: SECRET });
-  assert.deepEqual(await verify(await hs256(claims), NOW), { userId: USER.toLowerCase() });
+  assert.deepEqual(await verify(await hs256(claims), NOW), {
+    userId: USER.toLowerCase(),
+    expiresAtMs: claims.exp * 1000,
+  });
 });
 
 Deno.test("expiry is judged by the injected clock, not the wall clock", async () => {
@@ -66,7 +69,10 @@ Deno.test("an ES256 token verifies against a JWKS built from its public key", as
   const verify = createTokenVerifier({ jwks: { keys: [jwk] } });
   const token = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: "key-1" })
     .sign(privateKey);
-  assert.deepEqual(await verify(token, NOW), { userId: USER.toLowerCase() });
+  assert.deepEqual(await verify(token, NOW), {
+    userId: USER.toLowerCase(),
+    expiresAtMs: claims.exp * 1000,
+  });
 
   const stranger = await generateKeyPair("ES256");
   const forged = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: "key-1" })

@@ -2,6 +2,7 @@
 // dependencies, and serves. DENO_SERVE_ADDRESS, when set, chooses the address.
 import { createTokenVerifier } from "../_shared/auth.ts";
 import { createJsonLogger } from "../_shared/log.ts";
+import { cacheVerifiedTokens } from "../_shared/verified_token_cache.ts";
 import { loadConfig } from "./config.ts";
 import { createHandler } from "./handler.ts";
 import { createOwnershipCache } from "./ownership_cache.ts";
@@ -14,7 +15,10 @@ Deno.serve(createHandler({
   now,
   newRequestId: () => crypto.randomUUID(),
   newEventId: () => crypto.randomUUID(),
-  verifyToken: createTokenVerifier(config.tokenKeys),
+  verifyToken: cacheVerifiedTokens(createTokenVerifier(config.tokenKeys), {
+    maxEntries: 10_000,
+    maxAgeMs: 60_000,
+  }),
   storeFor: createSupabaseStoreFactory({
     url: config.supabaseUrl,
     anonKey: config.anonKey,
