@@ -14,6 +14,7 @@
 import { parseArgs } from "node:util";
 import { openFixtures } from "../../tests/support/fixtures.ts";
 import {
+  cpuMs,
   headersFor,
   makeBatch,
   makeUsers,
@@ -21,6 +22,7 @@ import {
   quantile,
   resetPeakRss,
   type SimUser,
+  stackPids,
   timedPost,
 } from "./workload.ts";
 
@@ -41,13 +43,15 @@ interface Tally {
   elapsedMs: number;
   latencies: number[];
   failures: number;
+  cpu: Record<string, number>;
 }
+
+const newTally = (): Tally => ({ events: 0, elapsedMs: 0, latencies: [], failures: 0, cpu: {} });
 
 const db = await openFixtures();
 const env = db.env;
-const functionPid = Number(
-  (await Deno.readTextFile(new URL("../../.stack/run/functions.pid", import.meta.url))).trim(),
-);
+const pids = await stackPids(new URL("../../.stack/run/", import.meta.url));
+const functionPid = pids.function[0];
 console.log(`setting up ${concurrency} users with their jobs`);
 const users = await makeUsers(db, concurrency, 2);
 
@@ -73,6 +77,7 @@ function requestFor(
 }
 
 async function phase(side: Side, size: number, tally: Tally): Promise<void> {
+  const cpuBefore = await cpuMs(pids);
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(users.map(async (user) => {
@@ -88,11 +93,15 @@ async function phase(side: Side, size: number, tally: Tally): Promise<void> {
     }
   }));
   tally.elapsedMs += performance.now() - started;
+  const cpuAfter = await cpuMs(pids);
+  for (const name of Object.keys(cpuAfter)) {
+    tally.cpu[name] = (tally.cpu[name] ?? 0) + cpuAfter[name] - cpuBefore[name];
+  }
 }
 
 // A warm-up on both sides, so that neither pays for JIT and connection set-up in the results.
 for (const side of ["function", "direct"] as Side[]) {
-  await phase(side, 10, { events: 0, elapsedMs: 0, latencies: [], failures: 0 });
+  await phase(side, 10, newTally());
 }
 // Linux resets the peak-RSS counter (VmHWM) on request, so the peak covers the measured phases.
 if (!await resetPeakRss(functionPid)) {
@@ -100,12 +109,10 @@ if (!await resetPeakRss(functionPid)) {
 }
 
 const rows: string[] = [];
+const cpuRows: string[] = [];
 const ratios: Record<string, number> = {};
 for (const [label, size] of [["batch of 100", 100], ["single event", 1]] as const) {
-  const tallies: Record<Side, Tally> = {
-    function: { events: 0, elapsedMs: 0, latencies: [], failures: 0 },
-    direct: { events: 0, elapsedMs: 0, latencies: [], failures: 0 },
-  };
+  const tallies: Record<Side, Tally> = { function: newTally(), direct: newTally() };
   for (let round = 1; round <= rounds; round++) {
     for (const side of ["function", "direct"] as Side[]) {
       console.log(`${label}: round ${round}/${rounds}, ${side} (${seconds} s)`);
@@ -122,6 +129,15 @@ for (const [label, size] of [["batch of 100", 100], ["single event", 1]] as cons
     );
   }
   ratios[label] = rate(tallies.function) / rate(tallies.direct);
+  for (const side of ["function", "direct"] as Side[]) {
+    const t = tallies[side];
+    const perRequest = (ms: number) => (ms / t.latencies.length).toFixed(2);
+    cpuRows.push(
+      `| ${label} | ${side} | ${
+        Object.keys(pids).map((name) => perRequest(t.cpu[name] ?? 0)).join(" | ")
+      } |`,
+    );
+  }
 }
 
 const peakMb = await procStatusKb(functionPid, "VmHWM") / 1024;
@@ -131,6 +147,10 @@ console.log(
 console.log("| workload | side | events/s | p50 ms | p99 ms | requests | failures |");
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const row of rows) console.log(row);
+console.log("\nCPU ms per request, by process (from /proc/<pid>/stat):\n");
+console.log(`| workload | side | ${Object.keys(pids).join(" | ")} |`);
+console.log(`| --- | --- | ${Object.keys(pids).map(() => "---").join(" | ")} |`);
+for (const row of cpuRows) console.log(row);
 console.log("");
 for (const [label, ratio] of Object.entries(ratios)) {
   console.log(`ratio function/direct, ${label}: ${ratio.toFixed(2)}x`);

@@ -124,3 +124,45 @@ export async function resetPeakRss(pid: number): Promise<boolean> {
   }).output();
   return output.success;
 }
+
+/** CPU time (user + system, in ms) used so far by each process, by a name of the caller's. */
+export async function cpuMs(pids: Record<string, number[]>): Promise<Record<string, number>> {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux.
+  const all = Object.values(pids).flat();
+  const output = await new Deno.Command("cat", {
+    args: all.map((pid) => `/proc/${pid}/stat`),
+    stderr: "null",
+  }).output();
+  const ticks = new Map<number, number>();
+  for (const line of new TextDecoder().decode(output.stdout).split("\n")) {
+    // The command name may contain spaces, so fields are counted after its closing parenthesis.
+    const close = line.lastIndexOf(")");
+    if (close < 0) continue;
+    const fields = line.slice(close + 2).split(" ");
+    ticks.set(Number(line.slice(0, line.indexOf(" "))), Number(fields[11]) + Number(fields[12]));
+  }
+  return Object.fromEntries(
+    Object.entries(pids).map((
+      [name, list],
+    ) => [name, list.reduce((sum, pid) => sum + (ticks.get(pid) ?? 0), 0) / ticksPerMs]),
+  );
+}
+
+/**
+ * The pids of the stack's processes, of the Postgres server's processes, and of this load
+ * generator (`client`), by component.
+ */
+export async function stackPids(runDir: URL): Promise<Record<string, number[]>> {
+  const read = async (
+    name: string,
+  ) => [Number((await Deno.readTextFile(new URL(`${name}.pid`, runDir))).trim())];
+  const pgrep = await new Deno.Command("pgrep", { args: ["-u", "postgres", "postgres"] }).output();
+  const postgres = new TextDecoder().decode(pgrep.stdout).split("\n").filter(Boolean).map(Number);
+  return {
+    client: [Deno.pid],
+    gateway: await read("gateway"),
+    function: await read("functions"),
+    postgrest: await read("postgrest"),
+    postgres,
+  };
+}
