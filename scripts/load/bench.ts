@@ -14,13 +14,14 @@
 import { parseArgs } from "node:util";
 import { openFixtures } from "../../tests/support/fixtures.ts";
 import {
-  cpuMs,
+  cpuBetween,
   headersFor,
   makeBatch,
   makeUsers,
   procStatusKb,
   quantile,
   resetPeakRss,
+  sampleCpu,
   type SimUser,
   stackPids,
   timedPost,
@@ -50,7 +51,8 @@ const newTally = (): Tally => ({ events: 0, elapsedMs: 0, latencies: [], failure
 
 const db = await openFixtures();
 const env = db.env;
-const pids = await stackPids(new URL("../../.stack/run/", import.meta.url));
+const runDir = new URL("../../.stack/run/", import.meta.url);
+const pids = await stackPids(runDir);
 const functionPid = pids.function[0];
 console.log(`setting up ${concurrency} users with their jobs`);
 const users = await makeUsers(db, concurrency, 2);
@@ -77,7 +79,8 @@ function requestFor(
 }
 
 async function phase(side: Side, size: number, tally: Tally): Promise<void> {
-  const cpuBefore = await cpuMs(pids);
+  // Postgres backends come and go with PostgREST's pool, so the pids are listed afresh each time.
+  const cpuBefore = await sampleCpu(await stackPids(runDir));
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(users.map(async (user) => {
@@ -93,10 +96,8 @@ async function phase(side: Side, size: number, tally: Tally): Promise<void> {
     }
   }));
   tally.elapsedMs += performance.now() - started;
-  const cpuAfter = await cpuMs(pids);
-  for (const name of Object.keys(cpuAfter)) {
-    tally.cpu[name] = (tally.cpu[name] ?? 0) + cpuAfter[name] - cpuBefore[name];
-  }
+  const used = cpuBetween(cpuBefore, await sampleCpu(await stackPids(runDir)));
+  for (const [name, ms] of Object.entries(used)) tally.cpu[name] = (tally.cpu[name] ?? 0) + ms;
 }
 
 // A warm-up on both sides, so that neither pays for JIT and connection set-up in the results.

@@ -125,9 +125,12 @@ export async function resetPeakRss(pid: number): Promise<boolean> {
   return output.success;
 }
 
-/** CPU time (user + system, in ms) used so far by each process, by a name of the caller's. */
-export async function cpuMs(pids: Record<string, number[]>): Promise<Record<string, number>> {
-  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux.
+/** CPU time (user + system, in ms) used so far by each pid, grouped by component name. */
+export type CpuSample = Record<string, Map<number, number>>;
+
+/** Samples the CPU time of every pid in `pids`, read from /proc/<pid>/stat. */
+export async function sampleCpu(pids: Record<string, number[]>): Promise<CpuSample> {
+  const msPerTick = 1000 / 100; // USER_HZ is 100 on Linux.
   const all = Object.values(pids).flat();
   const output = await new Deno.Command("cat", {
     args: all.map((pid) => `/proc/${pid}/stat`),
@@ -142,9 +145,26 @@ export async function cpuMs(pids: Record<string, number[]>): Promise<Record<stri
     ticks.set(Number(line.slice(0, line.indexOf(" "))), Number(fields[11]) + Number(fields[12]));
   }
   return Object.fromEntries(
-    Object.entries(pids).map((
-      [name, list],
-    ) => [name, list.reduce((sum, pid) => sum + (ticks.get(pid) ?? 0), 0) / ticksPerMs]),
+    Object.entries(pids).map(([name, list]) => [
+      name,
+      new Map(
+        list.filter((pid) => ticks.has(pid)).map((pid) => [pid, ticks.get(pid)! * msPerTick]),
+      ),
+    ]),
+  );
+}
+
+/**
+ * CPU ms used between two samples, by component. A process that appeared in between (a new
+ * Postgres backend) counts in full; one that exited in between is lost, which undercounts.
+ */
+export function cpuBetween(before: CpuSample, after: CpuSample): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after).map(([name, pids]) => {
+      let used = 0;
+      for (const [pid, ms] of pids) used += ms - (before[name]?.get(pid) ?? 0);
+      return [name, used];
+    }),
   );
 }
 
