@@ -29,7 +29,11 @@ Deno.test("a verified token is answered from the cache until it expires", async 
   assert.equal((await cached("a", at(0))).userId, "user-of-a");
   assert.equal((await cached("a", at(5_000))).userId, "user-of-a");
   assert.deepEqual(calls, ["a"], "the second call did not verify again");
-  await assert.rejects(cached("a", at(10_000)), /expired/, "at exp the token is re-verified and fails");
+  await assert.rejects(
+    cached("a", at(10_000)),
+    /expired/,
+    "at exp the token is re-verified and fails",
+  );
   assert.deepEqual(calls, ["a", "a"]);
 });
 
