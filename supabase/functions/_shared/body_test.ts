@@ -134,4 +134,7 @@ Deno.test("JSON parsing: invalid UTF-8 and invalid JSON are 400 invalid_json wit
       return true;
     });
   }
+  // The decoder is shared between requests: a failed decode leaves nothing behind.
+  assert.throws(() => parseJsonBody(new Uint8Array([0x22, 0xe2, 0x82])), ValidationError);
+  assert.deepEqual(parseJsonBody(new TextEncoder().encode('"€"')), "€");
 });

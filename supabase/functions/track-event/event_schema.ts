@@ -32,10 +32,34 @@ const required = (expected: string) => (issue: { input: unknown }) =>
 const text = (max: number) =>
   z.string({ error: required("a string") })
     .refine((s) => {
-      const length = [...s].length;
+      const length = codePointLength(s);
       return length >= 1 && length <= max;
     }, `must be 1 to ${max} characters`)
     .refine((s) => !CONTROL.test(s), "must not contain control characters");
+
+/**
+ * Code points in `s`, as `[...s].length` counts them (a lone surrogate counts as one), without
+ * building the array.
+ *
+ * @example
+ * ```ts
+ * codePointLength("a😀"); // 2
+ * ```
+ */
+export function codePointLength(s: string): number {
+  let length = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--;
+        i++;
+      }
+    }
+  }
+  return length;
+}
 
 const uuid = z.string({ error: required("a UUID") }).regex(UUID, "must be a UUID");
 

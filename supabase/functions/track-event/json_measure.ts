@@ -1,9 +1,11 @@
 /**
  * Measures a parsed JSON value without recursion, so that no payload shape can overflow the stack
- * and turn into a 500.
+ * and turn into a 500. One walk gives every number the size and storage checks need.
  *
  * @module
  */
+import { pgNumericLength, scanString } from "./json_text_size.ts";
+import { locateUnstorable } from "./unstorable_path.ts";
 
 /** What one walk over a JSON value finds. */
 export interface JsonMeasure {
@@ -17,12 +19,15 @@ export interface JsonMeasure {
   unstorablePath: (string | number)[] | null;
 }
 
-interface Frame {
-  value: unknown;
+/** The running totals of a walk; `storable` turns false at the first unstorable string. */
+interface Totals {
+  jsonBytes: number;
+  pgTextBytes: number;
   depth: number;
-  key: string | number | null;
-  parent: Frame | null;
+  storable: boolean;
 }
+
+const newTotals = (): Totals => ({ jsonBytes: 0, pgTextBytes: 0, depth: 0, storable: true });
 
 /**
  * Walks a value that came from `JSON.parse` with an explicit stack.
@@ -34,119 +39,145 @@ interface Frame {
  * ```
  */
 export function measureJson(value: unknown): JsonMeasure {
-  const result: JsonMeasure = { jsonBytes: 0, pgTextBytes: 0, depth: 0, unstorablePath: null };
-  const stack: Frame[] = [{ value, depth: 0, key: null, parent: null }];
+  const totals = newTotals();
+  walk(value, totals);
+  return {
+    jsonBytes: totals.jsonBytes,
+    pgTextBytes: totals.pgTextBytes,
+    depth: totals.depth,
+    // Rare, so the path is found by a second walk only when there is one.
+    unstorablePath: totals.storable ? null : locateUnstorable(value),
+  };
+}
+
+/** The size and storage facts of one event object, from a single walk. */
+export interface EventMeasure {
+  /** UTF-8 bytes of `JSON.stringify(event)`. */
+  jsonBytes: number;
+  /** `properties` measured on its own, when it is a JSON object. */
+  properties: { pgTextBytes: number; depth: number } | null;
+  /** The first element of {@link JsonMeasure.unstorablePath} for the whole event, if any. */
+  unstorableField: string | null;
+}
+
+/**
+ * Measures an event object once: what `measureJson(event)` and `measureJson(event.properties)`
+ * would tell, without walking `properties` twice.
+ *
+ * @example
+ * ```ts
+ * measureEvent({ event: "a", properties: { n: 1 } });
+ * // { jsonBytes: 34, properties: { pgTextBytes: 8, depth: 1 }, unstorableField: null }
+ * ```
+ */
+export function measureEvent(event: Record<string, unknown>): EventMeasure {
+  const totals = newTotals();
+  let properties: Totals | null = null;
+  const keys = Object.keys(event);
+  totals.jsonBytes += 2 + Math.max(0, keys.length - 1);
+  for (const key of keys) {
+    // Key text, then ":".
+    addString(totals, key);
+    totals.jsonBytes += 1;
+    const value = event[key];
+    if (key === "properties" && isObject(value)) {
+      properties = newTotals();
+      walk(value, properties);
+      totals.jsonBytes += properties.jsonBytes;
+      if (!properties.storable) totals.storable = false;
+    } else {
+      walk(value, totals);
+    }
+  }
+  const path = totals.storable ? null : locateUnstorable(event);
+  return {
+    jsonBytes: totals.jsonBytes,
+    properties: properties && { pgTextBytes: properties.pgTextBytes, depth: properties.depth },
+    unstorableField: path === null ? null : String(path[0]),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Adds `value` to `totals`; containers go on a stack of their own, scalars are added inline. */
+function walk(value: unknown, totals: Totals): void {
+  if (addScalar(totals, value)) return;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
   while (stack.length > 0) {
-    const frame = stack.pop()!;
-    const item = frame.value;
-    if (typeof item === "string") {
-      addString(result, item, frame);
-    } else if (typeof item === "number") {
-      // JSON.parse turns 1e999 into Infinity, which JSON.stringify writes as null.
-      const text = Number.isFinite(item) ? String(item) : "null";
-      result.jsonBytes += text.length;
-      result.pgTextBytes += Number.isFinite(item) ? pgNumericLength(text) : 4;
-    } else if (typeof item === "boolean" || item === null) {
-      const size = String(item).length;
-      result.jsonBytes += size;
-      result.pgTextBytes += size;
-    } else if (typeof item === "object") {
-      const depth = frame.depth + 1;
-      result.depth = Math.max(result.depth, depth);
-      const entries: [string | number, unknown][] = Array.isArray(item)
-        ? item.map((child, index) => [index, child])
-        : Object.entries(item);
-      const count = entries.length;
-      // Brackets, then separators: "," in JSON.stringify, ", " in Postgres.
-      result.jsonBytes += 2 + Math.max(0, count - 1);
-      result.pgTextBytes += 2 + 2 * Math.max(0, count - 1);
-      for (let i = count - 1; i >= 0; i--) {
-        const [key, child] = entries[i];
-        const childFrame: Frame = { value: child, depth, key, parent: frame };
-        if (typeof key === "string") {
-          // Key text, then ":" in JSON.stringify and ": " in Postgres.
-          addString(result, key, childFrame);
-          result.jsonBytes += 1;
-          result.pgTextBytes += 2;
+    const item = stack.pop() as object;
+    const depth = depths.pop()!;
+    if (depth > totals.depth) totals.depth = depth;
+    if (Array.isArray(item)) {
+      addContainer(totals, item.length);
+      for (let i = 0; i < item.length; i++) {
+        const child = item[i];
+        if (!addScalar(totals, child)) {
+          stack.push(child);
+          depths.push(depth + 1);
         }
-        stack.push(childFrame);
+      }
+    } else {
+      const record = item as Record<string, unknown>;
+      const keys = Object.keys(record);
+      addContainer(totals, keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        // Key text, then ":" in JSON.stringify and ": " in Postgres.
+        addString(totals, key);
+        totals.jsonBytes += 1;
+        totals.pgTextBytes += 2;
+        const child = record[key];
+        if (!addScalar(totals, child)) {
+          stack.push(child);
+          depths.push(depth + 1);
+        }
       }
     }
   }
-  return result;
 }
 
-function addString(result: JsonMeasure, text: string, frame: Frame): void {
-  const { bytes, storable } = jsonStringBytes(text);
-  result.jsonBytes += bytes;
-  result.pgTextBytes += bytes;
-  if (!storable && result.unstorablePath === null) result.unstorablePath = pathOf(frame);
+/** Brackets, then separators: "," in JSON.stringify, ", " in Postgres. */
+function addContainer(totals: Totals, count: number): void {
+  const separators = Math.max(0, count - 1);
+  totals.jsonBytes += 2 + separators;
+  totals.pgTextBytes += 2 + 2 * separators;
 }
 
-/**
- * UTF-8 bytes of a string as JSON text, quotes included, with the escapes both JSON.stringify
- * and Postgres use; `storable` is false for U+0000 or a lone UTF-16 surrogate.
- *
- * @example
- * ```ts
- * jsonStringBytes("é\n"); // { bytes: 6, storable: true }
- * ```
- */
-export function jsonStringBytes(text: string): { bytes: number; storable: boolean } {
-  let bytes = 2;
-  let storable = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 || c === 0x5c || c === 8 || c === 9 || c === 10 || c === 12 || c === 13) {
-      bytes += 2;
-    } else if (c < 0x20) {
-      bytes += 6;
-      if (c === 0) storable = false;
-    } else if (c < 0x80) {
-      bytes += 1;
-    } else if (c < 0x800) {
-      bytes += 2;
-    } else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
-      bytes += 4;
-      i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      bytes += 6; // JSON.stringify escapes a lone surrogate as \udXXX
-      storable = false;
+/** Adds a scalar and returns true; returns false, adding nothing, for an object or array. */
+function addScalar(totals: Totals, item: unknown): boolean {
+  if (typeof item === "string") {
+    addString(totals, item);
+  } else if (typeof item === "number") {
+    if (Number.isFinite(item)) {
+      const text = String(item);
+      totals.jsonBytes += text.length;
+      // An integer below 1e21 prints as plain digits in both; anything else may need expanding.
+      totals.pgTextBytes += Number.isInteger(item) && Math.abs(item) < 1e21
+        ? text.length
+        : pgNumericLength(text);
     } else {
-      bytes += 3;
+      // JSON.parse turns 1e999 into Infinity, which JSON.stringify writes as null.
+      totals.jsonBytes += 4;
+      totals.pgTextBytes += 4;
     }
+  } else if (item === true || item === null) {
+    totals.jsonBytes += 4;
+    totals.pgTextBytes += 4;
+  } else if (item === false) {
+    totals.jsonBytes += 5;
+    totals.pgTextBytes += 5;
+  } else if (typeof item === "object") {
+    return false;
   }
-  return { bytes, storable };
+  return true;
 }
 
-/**
- * Length of Postgres's numeric output for a number JSON.stringify printed as `text`. jsonb keeps
- * numbers as numeric, which never prints an exponent: 1e+308 comes back as 309 digits.
- *
- * @example
- * ```ts
- * pgNumericLength("1.5e-7"); // 10, for "0.00000015"
- * ```
- */
-export function pgNumericLength(text: string): number {
-  const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(text);
-  if (!match) return text.length;
-  const [, sign, whole, fraction = "", exponentText = "0"] = match;
-  const exponent = Number(exponentText);
-  const digits = whole + fraction;
-  const scale = Math.max(0, fraction.length - exponent);
-  const pointAt = whole.length + exponent;
-  const leadingZeros = digits.length - digits.replace(/^0+/, "").length;
-  const integerDigits = Math.max(1, pointAt - leadingZeros);
-  return sign.length + integerDigits + (scale > 0 ? 1 + scale : 0);
-}
-
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}
-
-function pathOf(frame: Frame): (string | number)[] {
-  const path: (string | number)[] = [];
-  for (let f: Frame | null = frame; f !== null && f.key !== null; f = f.parent) path.push(f.key);
-  return path.reverse();
+function addString(totals: Totals, text: string): void {
+  const bytes = scanString(text);
+  if (bytes < 0) totals.storable = false;
+  totals.jsonBytes += Math.abs(bytes);
+  totals.pgTextBytes += Math.abs(bytes);
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { jsonStringBytes, measureJson, pgNumericLength } from "./json_measure.ts";
+import { measureEvent, measureJson } from "./json_measure.ts";
+import { jsonStringBytes, pgNumericLength } from "./json_text_size.ts";
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).byteLength;
 
@@ -77,4 +78,97 @@ Deno.test("own __proto__ keys from JSON.parse are measured like any key", () => 
   const value = JSON.parse('{"__proto__": {"x": 1}}');
   assert.equal(measureJson(value).jsonBytes, utf8Length(JSON.stringify(value)));
   assert.equal(measureJson(value).depth, 2);
+});
+
+/** Postgres's jsonb text and nesting, written the obvious (recursive) way. */
+function reference(value: unknown): { pgTextBytes: number; depth: number; storable: boolean } {
+  if (typeof value === "string") {
+    const { bytes, storable } = jsonStringBytes(value);
+    return { pgTextBytes: bytes, depth: 0, storable };
+  }
+  if (typeof value === "number") {
+    const pgTextBytes = Number.isFinite(value) ? pgNumericLength(String(value)) : 4;
+    return { pgTextBytes, depth: 0, storable: true };
+  }
+  if (value === null || typeof value === "boolean") {
+    return { pgTextBytes: String(value).length, depth: 0, storable: true };
+  }
+  const entries = Array.isArray(value)
+    ? value.map((child) => [null, child] as const)
+    : Object.entries(value as object);
+  let pgTextBytes = 2 + 2 * Math.max(0, entries.length - 1);
+  let depth = 0;
+  let storable = true;
+  for (const [key, child] of entries) {
+    if (key !== null) {
+      const keyText = jsonStringBytes(key);
+      pgTextBytes += keyText.bytes + 2;
+      storable &&= keyText.storable;
+    }
+    const inner = reference(child);
+    pgTextBytes += inner.pgTextBytes;
+    depth = Math.max(depth, inner.depth);
+    storable &&= inner.storable;
+  }
+  return { pgTextBytes, depth: depth + 1, storable };
+}
+
+// Strings with NUL, lone surrogates and escapes, which the checks are about.
+const awkwardString = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom("\u0000", "\ud800", "\udc00", "\ud83d\ude00", '"', "\\", "\n", "é", "€"),
+    fc.string({ minLength: 1, maxLength: 1 }),
+  ),
+});
+const awkwardJson = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    awkwardString,
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie("value")),
+    fc.dictionary(awkwardString, tie("value")),
+  ),
+})).value;
+
+Deno.test("pgTextBytes, depth and storability agree with a recursive reference", () => {
+  fc.assert(
+    fc.property(awkwardJson, (value) => {
+      const measure = measureJson(value);
+      const expected = reference(value);
+      assert.equal(measure.pgTextBytes, expected.pgTextBytes);
+      assert.equal(measure.depth, expected.depth);
+      assert.equal(measure.unstorablePath === null, expected.storable);
+      assert.equal(measure.jsonBytes, utf8Length(JSON.stringify(value)));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+Deno.test("measureEvent tells what measuring the event and its properties apart tells", () => {
+  const event = fc.dictionary(
+    fc.oneof(fc.constantFrom("event", "stage", "properties", "job_id"), awkwardString),
+    awkwardJson,
+  );
+  fc.assert(
+    fc.property(event, (input) => {
+      const measure = measureEvent(input);
+      const whole = measureJson(input);
+      assert.equal(measure.jsonBytes, whole.jsonBytes);
+      assert.equal(measure.unstorableField, whole.unstorablePath?.[0]?.toString() ?? null);
+      const properties = input.properties;
+      if (typeof properties === "object" && properties !== null && !Array.isArray(properties)) {
+        const alone = measureJson(properties);
+        assert.deepEqual(measure.properties, {
+          pgTextBytes: alone.pgTextBytes,
+          depth: alone.depth,
+        });
+      } else {
+        assert.equal(measure.properties, null);
+      }
+    }),
+    { numRuns: 500 },
+  );
 });

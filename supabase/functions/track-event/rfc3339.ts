@@ -50,3 +50,42 @@ function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
+
+const DAY_MS = 86_400_000;
+// Events in a request mostly fall on one day, so its "YYYY-MM-DDT" is made once, not per event.
+let cachedDay = NaN;
+let cachedDatePrefix = "";
+
+/**
+ * `new Date(epochMs).toISOString()`, built by hand: for the hundreds of timestamps in a batch
+ * the engine's date formatting costs more than the rest of the row.
+ *
+ * @example
+ * ```ts
+ * toIsoString(1714557600000); // "2024-05-01T10:00:00.000Z"
+ * ```
+ */
+export function toIsoString(epochMs: number): string {
+  if (!Number.isInteger(epochMs) || epochMs < MIN_TIMESTAMP_MS || epochMs > MAX_TIMESTAMP_MS) {
+    return new Date(epochMs).toISOString();
+  }
+  const day = Math.floor(epochMs / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDatePrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    cachedDay = day;
+  }
+  let rest = epochMs - day * DAY_MS;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${cachedDatePrefix}${two(hours)}:${two(minutes)}:${two(seconds)}.${
+    millis < 10 ? "00" : millis < 100 ? "0" : ""
+  }${millis}Z`;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, parseRfc3339 } from "./rfc3339.ts";
+import fc from "fast-check";
+import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, parseRfc3339, toIsoString } from "./rfc3339.ts";
 
 Deno.test("RFC 3339 timestamps with an offset parse to epoch milliseconds", () => {
   const cases: [string, string][] = [
@@ -47,4 +48,17 @@ Deno.test("anything else is refused", () => {
     "2024-05-01T12:00:00.Z",
   ];
   for (const text of bad) assert.equal(parseRfc3339(text), null, text);
+});
+
+Deno.test("toIsoString matches Date's toISOString over the whole storable range", () => {
+  const same = (ms: number) => assert.equal(toIsoString(ms), new Date(ms).toISOString(), `${ms}`);
+  for (const ms of [MIN_TIMESTAMP_MS, MAX_TIMESTAMP_MS, 0, -1, 1, 86_399_999, -86_400_000]) {
+    same(ms);
+  }
+  fc.assert(fc.property(fc.integer({ min: MIN_TIMESTAMP_MS, max: MAX_TIMESTAMP_MS }), (ms) => {
+    same(ms);
+    same(ms + 1); // a neighbour on the same day reuses the cached date
+  }));
+  // Outside the four-digit years, Date's own format is kept.
+  for (const ms of [MIN_TIMESTAMP_MS - 1, MAX_TIMESTAMP_MS + 1, 0.5]) same(ms);
 });

@@ -6,7 +6,7 @@
  */
 import { ValidationError } from "../_shared/errors.ts";
 import { correctOccurredAt } from "./clock_skew.ts";
-import { MIN_TIMESTAMP_MS } from "./rfc3339.ts";
+import { MIN_TIMESTAMP_MS, toIsoString } from "./rfc3339.ts";
 import type { TrackRequest } from "./schema.ts";
 
 /** One row for the upsert; every row has the same keys, as a multi-row insert needs. */
@@ -44,11 +44,14 @@ export function planRows(
 ): RowPlan {
   const plan: RowPlan = { rows: [], eventIds: [], repeats: [] };
   const seen = new Set<string>();
-  request.events.forEach((event, index) => {
+  const { events, sentAt } = request;
+  const receivedAtMs = receivedAt.getTime();
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index];
     const occurredAt = correctOccurredAt({
       occurredAt: event.occurredAt,
-      sentAt: request.sentAt,
-      receivedAt: receivedAt.getTime(),
+      sentAt,
+      receivedAt: receivedAtMs,
     });
     if (occurredAt < MIN_TIMESTAMP_MS) {
       throw new ValidationError("validation_failed", "Some events are not valid", [{
@@ -58,9 +61,10 @@ export function planRows(
       }]);
     }
     const eventId = event.eventId ?? newEventId();
+    const repeat = seen.has(eventId);
     plan.eventIds.push(eventId);
-    plan.repeats.push(seen.has(eventId));
-    if (seen.has(eventId)) return;
+    plan.repeats.push(repeat);
+    if (repeat) continue;
     seen.add(eventId);
     plan.rows.push({
       event_id: eventId,
@@ -68,9 +72,9 @@ export function planRows(
       job_id: event.jobId,
       stage: event.stage,
       properties: event.properties,
-      occurred_at: new Date(occurredAt).toISOString(),
+      occurred_at: toIsoString(occurredAt),
     });
-  });
+  }
   return plan;
 }
 

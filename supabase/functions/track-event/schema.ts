@@ -12,7 +12,7 @@ import {
   type TrackedEvent,
   unknownKeyIssue,
 } from "./event_schema.ts";
-import { measureJson } from "./json_measure.ts";
+import { type EventMeasure, measureEvent, measureJson } from "./json_measure.ts";
 import {
   MAX_EVENT_BYTES,
   MAX_EVENTS,
@@ -41,15 +41,17 @@ export interface TrackRequest {
  */
 export function parseTrackRequest(body: unknown): TrackRequest {
   const { inputs, sentAt } = batchShape(body);
-  assertSizes(inputs);
+  // One walk per event serves both the size checks (413) and the storage checks (400).
+  const measures = inputs.map(measureInput);
+  assertSizes(measures);
   const events: TrackedEvent[] = [];
   const issues: Issue[] = [];
-  inputs.forEach((input, index) => {
-    issues.push(...storageIssues(input, index));
-    const parsed = parseEvent(input, index);
+  for (let index = 0; index < inputs.length; index++) {
+    storageIssues(measures[index], index, issues);
+    const parsed = parseEvent(inputs[index], index);
     if (parsed.ok) events.push(parsed.event);
     else issues.push(...parsed.issues);
-  });
+  }
   if (issues.length > 0) {
     throw new ValidationError("validation_failed", "Some events are not valid", issues);
   }
@@ -102,20 +104,24 @@ function batchShape(body: unknown): { inputs: unknown[]; sentAt?: number } {
   return { inputs, sentAt };
 }
 
-function assertSizes(inputs: unknown[]): void {
+/** An event object's measure; anything else is only sized (its schema issue comes later). */
+function measureInput(input: unknown): EventMeasure {
+  if (isJsonObject(input)) return measureEvent(input);
+  return { jsonBytes: measureJson(input).jsonBytes, properties: null, unstorableField: null };
+}
+
+function assertSizes(measures: EventMeasure[]): void {
   const issues: Issue[] = [];
-  inputs.forEach((input, index) => {
-    if (measureJson(input).jsonBytes > MAX_EVENT_BYTES) {
+  measures.forEach(({ jsonBytes, properties }, index) => {
+    if (jsonBytes > MAX_EVENT_BYTES) {
       issues.push({ index, path: "", message: `is larger than ${MAX_EVENT_BYTES} bytes of JSON` });
-    } else if (isJsonObject(input) && isJsonObject(input.properties)) {
+    } else if (properties !== null && properties.pgTextBytes > MAX_PROPERTIES_TEXT_BYTES) {
       // jsonb prints numbers in full (1e300 becomes 301 digits), so check the stored size too.
-      if (measureJson(input.properties).pgTextBytes > MAX_PROPERTIES_TEXT_BYTES) {
-        issues.push({
-          index,
-          path: "properties",
-          message: `is larger than ${MAX_PROPERTIES_TEXT_BYTES} bytes once stored`,
-        });
-      }
+      issues.push({
+        index,
+        path: "properties",
+        message: `is larger than ${MAX_PROPERTIES_TEXT_BYTES} bytes once stored`,
+      });
     }
   });
   if (issues.length > 0) {
@@ -129,12 +135,9 @@ function assertSizes(inputs: unknown[]): void {
 }
 
 /** Strings Postgres cannot store, and properties nested deeper than it can parse. */
-function storageIssues(input: unknown, index: number): Issue[] {
-  if (!isJsonObject(input)) return [];
-  const issues: Issue[] = [];
-  const { unstorablePath } = measureJson(input);
+function storageIssues(measure: EventMeasure, index: number, issues: Issue[]): void {
+  const field = measure.unstorableField;
   // Under an unknown key the event already fails as a whole, so name only known fields.
-  const field = unstorablePath === null ? null : String(unstorablePath[0]);
   if (field !== null && Object.hasOwn(EVENT_FIELDS, field)) {
     issues.push({
       index,
@@ -142,15 +145,11 @@ function storageIssues(input: unknown, index: number): Issue[] {
       message: "must not contain U+0000 or unpaired UTF-16 surrogates",
     });
   }
-  if (
-    isJsonObject(input.properties) &&
-    measureJson(input.properties).depth > MAX_PROPERTIES_DEPTH
-  ) {
+  if (measure.properties !== null && measure.properties.depth > MAX_PROPERTIES_DEPTH) {
     issues.push({
       index,
       path: "properties",
       message: `must not nest deeper than ${MAX_PROPERTIES_DEPTH} levels`,
     });
   }
-  return issues;
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { PayloadTooLargeError, ValidationError } from "../_shared/errors.ts";
+import { codePointLength } from "./event_schema.ts";
 import { parseTrackRequest } from "./schema.ts";
 
 const ID = "3F0C2A9E-7D41-4B6A-9C1E-5A2B3C4D5E6F";
@@ -199,4 +201,16 @@ Deno.test("properties whose stored jsonb text exceeds 32 KiB are a 413", () => {
     assert.deepEqual((error.details.issues as { path: string }[])[0].path, "properties");
     return true;
   });
+});
+
+Deno.test("codePointLength counts as [...s].length does, lone surrogates included", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), (a, b) => {
+      assert.equal(codePointLength(a), [...a].length);
+      assert.equal(codePointLength(b + a), [...(b + a)].length);
+    }),
+  );
+  for (const s of ["", "\ud800", "\udc00\ud800", "\ud83d\ude00", "a\ud83d"]) {
+    assert.equal(codePointLength(s), [...s].length, JSON.stringify(s));
+  }
 });

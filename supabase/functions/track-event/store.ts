@@ -103,6 +103,8 @@ function check(result: QueryResult): unknown[] {
 
 function withTimeout(fetchImpl: typeof fetch, timeoutMs: number): typeof fetch {
   return (input, init) => {
+    // The timer stays armed after the answer (about 0.4 KB each until it fires), which is cheaper
+    // than arming and clearing a timer of our own per query.
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     return fetchImpl(input, { ...init, signal });

@@ -179,6 +179,31 @@ for (const [name, respond, reason] of unavailable) {
   });
 }
 
+Deno.test("the timeout covers the answer's body, not only its headers", async () => {
+  // Headers arrive at once, then the body stalls; like fetch, the stream fails on abort.
+  const stalled = (_: Seen, signal?: AbortSignal) =>
+    new Response(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("["));
+          signal!.addEventListener("abort", () => controller.error(signal!.reason));
+        },
+      }),
+      { status: 201, headers: { "content-type": "application/json" } },
+    );
+  const store = factory(fakePostgrest(stalled).fetchImpl, 20)("t");
+  await assert.rejects(store.insertEvents([ROW]), (error) => {
+    assert.ok(error instanceof UpstreamUnavailableError, String(error));
+    assert.equal(error.reason, "timeout");
+    return true;
+  });
+});
+
+Deno.test("an answer without a body is an empty result", async () => {
+  const fake = fakePostgrest(() => new Response(null, { status: 204 }));
+  assert.deepEqual([...await factory(fake.fetchImpl)("t").insertEvents([ROW])], []);
+});
+
 Deno.test("other PostgREST errors are rejections carrying status and SQLSTATE", async () => {
   const cases: [number, string][] = [[403, "42501"], [409, "23503"], [400, "23514"], [
     401,
