@@ -40,6 +40,7 @@ export interface SupabaseStoreOptions {
 // lost, a server shutting down or a timeout: nothing was stored, so retrying is safe.
 const UNAVAILABLE_CODES = new Set(["PGRST000", "PGRST001", "PGRST002", "PGRST003", "57014"]);
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|40001|40P01)/;
+const UNIQUE_VIOLATION = "23505";
 
 /**
  * One supabase-js client for the process; each query sets the caller's Authorization header.
@@ -68,6 +69,17 @@ export function createSupabaseStoreFactory(options: SupabaseStoreOptions): Store
         return new Set(rows.map((row) => row.id.toLowerCase()));
       },
       async insertEvents(rows) {
+        // Most requests carry only new events: a plain insert, as a direct
+        // `supabase.from(...).insert()` does, stores them without the speculative insertion of
+        // ON CONFLICT and without returning rows.
+        const plain = await client.from("analytics_events").insert([...rows])
+          .setHeader("Authorization", authorization);
+        if (plain.error?.code !== UNIQUE_VIOLATION) {
+          check(plain);
+          return new Set(rows.map((row) => row.event_id.toLowerCase()));
+        }
+        // A retry: some ids are stored already. The failed statement stored nothing, so the
+        // upsert skips the stored ones and returns the ids it created.
         const result = await client.from("analytics_events")
           .upsert([...rows], { onConflict: "user_id,event_id", ignoreDuplicates: true })
           .select("event_id")

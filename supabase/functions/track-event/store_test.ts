@@ -69,27 +69,45 @@ Deno.test("visibleJobIds is one GET on jobs with an in() filter, as the caller",
   assert.equal(request.headers.get("apikey"), "anon-key");
 });
 
-Deno.test("insertEvents is one upsert that ignores duplicates and returns new ids", async () => {
-  const fake = fakePostgrest(() => json([{ event_id: ROW.event_id.toUpperCase() }], 201));
-  const inserted = await factory(fake.fetchImpl)("user-token").insertEvents([ROW, {
-    ...ROW,
-    event_id: "c",
-  }]);
-  assert.deepEqual([...inserted], [ROW.event_id]);
+Deno.test("new events are stored by one plain insert that returns nothing", async () => {
+  const fake = fakePostgrest(() => new Response(null, { status: 201 }));
+  const other = { ...ROW, event_id: "CCCCCCCC-0000-4000-8000-000000000003" };
+  const inserted = await factory(fake.fetchImpl)("user-token").insertEvents([ROW, other]);
+  assert.deepEqual([...inserted], [ROW.event_id, other.event_id.toLowerCase()]);
   assert.equal(fake.seen.length, 1);
   const [request] = fake.seen;
   assert.equal(request.method, "POST");
   assert.equal(request.url.pathname, "/rest/v1/analytics_events");
-  assert.equal(request.url.searchParams.get("on_conflict"), "user_id,event_id");
-  assert.equal(request.url.searchParams.get("select"), "event_id");
-  const prefer = request.headers.get("prefer") ?? "";
-  assert.match(prefer, /resolution=ignore-duplicates/);
-  assert.match(prefer, /return=representation/);
+  assert.equal(request.url.searchParams.get("on_conflict"), null);
+  assert.equal(request.url.searchParams.get("select"), null);
+  assert.doesNotMatch(request.headers.get("prefer") ?? "", /return=representation/);
   assert.equal(request.headers.get("authorization"), "Bearer user-token");
   const sent = JSON.parse(request.body);
   assert.equal(sent.length, 2);
   assert.deepEqual(sent[0], ROW);
   assert.ok(!("user_id" in sent[0]) && !("received_at" in sent[0]));
+});
+
+Deno.test("after a unique violation, an upsert ignoring duplicates names the new ids", async () => {
+  const fake = fakePostgrest((seen) =>
+    seen.url.searchParams.has("on_conflict")
+      ? json([{ event_id: ROW.event_id.toUpperCase() }], 201)
+      : json({ code: "23505", message: "duplicate key value", details: null, hint: null }, 409)
+  );
+  const inserted = await factory(fake.fetchImpl)("user-token").insertEvents([ROW, {
+    ...ROW,
+    event_id: "c",
+  }]);
+  assert.deepEqual([...inserted], [ROW.event_id]);
+  assert.equal(fake.seen.length, 2, "the plain insert, then the upsert");
+  const upsert = fake.seen[1];
+  assert.equal(upsert.url.searchParams.get("on_conflict"), "user_id,event_id");
+  assert.equal(upsert.url.searchParams.get("select"), "event_id");
+  const prefer = upsert.headers.get("prefer") ?? "";
+  assert.match(prefer, /resolution=ignore-duplicates/);
+  assert.match(prefer, /return=representation/);
+  assert.equal(upsert.headers.get("authorization"), "Bearer user-token");
+  assert.deepEqual(JSON.parse(upsert.body), JSON.parse(fake.seen[0].body), "the same rows");
 });
 
 Deno.test("callers sharing the client never see each other's token", async () => {
@@ -199,8 +217,12 @@ Deno.test("the timeout covers the answer's body, not only its headers", async ()
   });
 });
 
-Deno.test("an answer without a body is an empty result", async () => {
-  const fake = fakePostgrest(() => new Response(null, { status: 204 }));
+Deno.test("an upsert answered without a body created nothing", async () => {
+  const fake = fakePostgrest((seen) =>
+    seen.url.searchParams.has("on_conflict")
+      ? new Response(null, { status: 204 })
+      : json({ code: "23505", message: "duplicate key value" }, 409)
+  );
   assert.deepEqual([...await factory(fake.fetchImpl)("t").insertEvents([ROW])], []);
 });
 
