@@ -71,8 +71,11 @@ function requestFor(
       JSON.stringify(body),
     ];
   }
+  // The request supabase-js makes for `insert(rows)`: `return=minimal`, and for an array a
+  // `columns` list, so that PostgREST need not parse the payload to find the keys.
+  const columns = size === 1 ? "" : `?columns=${Object.keys(events[0]).join(",")}`;
   return [
-    `${env.apiUrl}/rest/v1/analytics_events`,
+    `${env.apiUrl}/rest/v1/analytics_events${columns}`,
     headersFor(env, user.token, { prefer: "return=minimal" }),
     JSON.stringify(size === 1 ? events[0] : events),
   ];
