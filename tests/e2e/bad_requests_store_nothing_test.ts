@@ -81,3 +81,13 @@ Deno.test("a gzip bomb is cut off at the size limit with 413", () =>
     assert.equal(response.status, 413);
     assert.equal((await db.eventsOf(alice.id)).length, 0);
   }));
+
+Deno.test("a valid token of a deleted user is a 401 and stores nothing", () =>
+  withFixtures(async (db) => {
+    const ghost = await db.createUser("ghost");
+    await db.sql`delete from auth.users where id = ${ghost.id}`;
+    const response = await postEvents(db.env, ghost.token, { event: "x" });
+    assert.equal(response.status, 401, JSON.stringify(response.body));
+    assert.equal((response.body.error as Record<string, unknown>).code, "invalid_token");
+    assert.equal((await db.eventsOf(ghost.id)).length, 0);
+  }));

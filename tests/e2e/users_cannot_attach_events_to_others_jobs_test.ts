@@ -97,3 +97,20 @@ Deno.test("the function refuses user_id in the body: the user comes from the tok
     assert.match(JSON.stringify(response.body), /user_id/);
     assert.equal((await db.eventsOf(bob.id)).length + (await db.eventsOf(alice.id)).length, 0);
   }));
+
+Deno.test("a repeated event_id cannot smuggle another user's job into a batch", () =>
+  withFixtures(async (db) => {
+    const [alice, bob] = [await db.createUser("alice"), await db.createUser("bob")];
+    const bobsJob = await db.createJob(bob.id);
+    const eventId = crypto.randomUUID();
+    const response = await postEvents(db.env, alice.token, {
+      events: [{ event: "a", event_id: eventId }, {
+        event: "b",
+        event_id: eventId,
+        job_id: bobsJob,
+      }],
+    });
+    assert.equal(response.status, 403);
+    assert.deepEqual((response.body.error as Record<string, unknown>).job_ids, [bobsJob]);
+    assert.equal((await db.eventsOf(alice.id)).length, 0);
+  }));

@@ -114,3 +114,28 @@ Deno.test("a refused job is never cached", async () => {
   }
   assert.equal(rig.store.visibleCalls.length, 2);
 });
+
+Deno.test("a repeated event_id naming another user's job is a 403, not a duplicate", async () => {
+  const rig = createRig();
+  const eventId = "dddddddd-0000-4000-8000-000000000001";
+  const response = await rig.handle(post({
+    events: [{ event: "a", event_id: eventId }, {
+      event: "b",
+      event_id: eventId,
+      job_id: BOBS_JOB,
+    }],
+  }, { token: await signToken() }));
+  assert.equal(response.status, 403);
+  assert.deepEqual((await jsonOf(response)).error.job_ids, [BOBS_JOB]);
+  assert.equal(rig.store.insertCalls.length, 0, "nothing is stored");
+});
+
+Deno.test("a user_id foreign-key rejection with no job named means the user is gone: 401", async () => {
+  const rig = createRig();
+  rig.store.failInsert = new StoreRejectedError(409, "23503");
+  const response = await rig.handle(post({ event: "a" }, { token: await signToken() }));
+  assert.equal(response.status, 401);
+  const body = await jsonOf(response);
+  assert.equal(body.error.code, "invalid_token");
+  assert.match(body.error.message, /no longer exists/);
+});

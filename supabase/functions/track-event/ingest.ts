@@ -47,7 +47,9 @@ export async function ingest(
   const plan = planRows(trackRequest, receivedAt, deps.newEventId);
 
   const store = deps.storeFor(token);
-  const jobIds = referencedJobIds(plan.rows);
+  // Every event's job counts, the repeats of an event_id too: a repeat naming a foreign job must
+  // be a 403, not a "duplicate".
+  const jobIds = referencedJobIds(trackRequest.events.map((e) => ({ job_id: e.jobId })));
   await assertJobsVisible(store, userId, jobIds, deps.ownershipCache);
   let inserted: Set<string>;
   try {
@@ -57,6 +59,11 @@ export async function ingest(
     if (isOwnershipRejection(error) && jobIds.length > 0) {
       deps.ownershipCache?.forget(userId, jobIds);
       throw new JobNotOwnedError(jobIds);
+    }
+    // With no job named, only the user_id foreign key can refuse: the token is still valid but
+    // its user was deleted.
+    if (error instanceof StoreRejectedError && error.sqlState === "23503") {
+      throw new AuthError("invalid_token", "The user of this access token no longer exists");
     }
     throw fromStoreError(error);
   }
