@@ -104,3 +104,17 @@ Deno.test("a dashboard reads stage latency for events sent through the function"
     assert.equal(error, null);
     assert.deepEqual(data, [{ job_id: job, stage: "upload", latency_ms: 2500 }]);
   }));
+
+Deno.test("a full batch naming 500 distinct jobs is checked and stored", () =>
+  withFixtures(async (db) => {
+    const alice = await db.createUser("alice");
+    const jobs = await db.sql<{ id: string }[]>`
+      insert into public.jobs (user_id)
+      select ${alice.id} from generate_series(1, 500)
+      returning id`;
+    const events = jobs.map(({ id }) => ({ event: "stage_started", job_id: id, stage: "s" }));
+    const response = await postEvents(db.env, alice.token, { events });
+    assert.equal(response.status, 201, JSON.stringify(response.body).slice(0, 300));
+    assert.equal(response.body.accepted, 500);
+    assert.equal((await db.eventsOf(alice.id)).length, 500);
+  }));

@@ -36,7 +36,7 @@ function rig(respond: Responder) {
 const json = (body: unknown, status: number) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 const jobsOk: Responder = (url) =>
-  url.pathname.endsWith("/jobs") ? json([{ id: ALICES_JOB }], 200) : json([], 201);
+  url.pathname.endsWith("/rpc/visible_job_ids") ? json([{ id: ALICES_JOB }], 200) : json([], 201);
 
 const outages: [string, Responder][] = [
   ["the network fails", () => Promise.reject(new TypeError("connection refused"))],
@@ -56,7 +56,7 @@ for (const [name, respond] of outages) {
   Deno.test(`503 with Retry-After when ${name}, on the ownership query or the insert`, async () => {
     const token = await signToken();
     for (
-      const [body, failing] of [[{ event: "a", job_id: ALICES_JOB }, "/jobs"], [
+      const [body, failing] of [[{ event: "a", job_id: ALICES_JOB }, "/rpc/visible_job_ids"], [
         { event: "a" },
         "/analytics_events",
       ]] as const
@@ -77,7 +77,7 @@ for (const [name, respond] of outages) {
 
 Deno.test("a real 42501 from the insert is a 403 job_not_owned", async () => {
   const { handle } = rig((url) =>
-    url.pathname.endsWith("/jobs") ? json([{ id: ALICES_JOB }], 200) : json({
+    url.pathname.endsWith("/rpc/visible_job_ids") ? json([{ id: ALICES_JOB }], 200) : json({
       code: "42501",
       message: 'new row violates row-level security policy for table "analytics_events"',
     }, 403)

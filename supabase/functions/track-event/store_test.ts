@@ -55,16 +55,17 @@ function factory(fetchImpl: typeof fetch, timeoutMs = 5000) {
   });
 }
 
-Deno.test("visibleJobIds is one GET on jobs with an in() filter, as the caller", async () => {
+Deno.test("visibleJobIds is one POST to visible_job_ids with the ids in the body", async () => {
   const fake = fakePostgrest(() => json([{ id: JOB }]));
-  const visible = await factory(fake.fetchImpl)("user-token").visibleJobIds([JOB, "other"]);
+  const ids = [JOB, ...Array.from({ length: 499 }, () => crypto.randomUUID())];
+  const visible = await factory(fake.fetchImpl)("user-token").visibleJobIds(ids);
   assert.deepEqual([...visible], [JOB.toLowerCase()]);
   assert.equal(fake.seen.length, 1);
   const [request] = fake.seen;
-  assert.equal(request.method, "GET");
-  assert.equal(request.url.pathname, "/rest/v1/jobs");
-  assert.equal(request.url.searchParams.get("select"), "id");
-  assert.equal(request.url.searchParams.get("id"), `in.(${JOB},other)`);
+  assert.equal(request.method, "POST");
+  assert.equal(request.url.pathname, "/rest/v1/rpc/visible_job_ids");
+  assert.ok(request.url.href.length < 200, "500 ids do not lengthen the URL");
+  assert.deepEqual(JSON.parse(request.body), { job_ids: ids });
   assert.equal(request.headers.get("authorization"), "Bearer user-token");
   assert.equal(request.headers.get("apikey"), "anon-key");
 });
