@@ -89,7 +89,8 @@ export function createGateway(config: GatewayConfig): (request: Request) => Prom
     const fn = url.pathname.match(/^\/functions\/v1\/([^/]+)(\/.*)?$/);
     if (fn) {
       const [, name, tail = ""] = fn;
-      const upstream = config.functions[name];
+      // hasOwn: a name like "toString" must not find an inherited property.
+      const upstream = Object.hasOwn(config.functions, name) ? config.functions[name] : undefined;
       if (!upstream) return Promise.resolve(json(404, { message: `Function not found: ${name}` }));
       return proxy(request, `${upstream}/${name}${tail}${url.search}`);
     }

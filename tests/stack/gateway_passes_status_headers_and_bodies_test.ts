@@ -125,3 +125,14 @@ Deno.test("an unreachable upstream is a 502, as Supabase's gateway answers", asy
   assert.equal(response.status, 502);
   assert.match((await response.json()).message, /upstream/);
 });
+
+Deno.test("a function name that is an inherited property is still unknown: 404", async () => {
+  const gateway = createGateway({ rest: "http://127.0.0.1:9", functions: {} });
+  for (const name of ["toString", "constructor", "__proto__"]) {
+    const response = await gateway(
+      new Request(`http://gw/functions/v1/${name}`, { method: "POST" }),
+    );
+    assert.equal(response.status, 404, name);
+    await response.body?.cancel();
+  }
+});

@@ -80,7 +80,10 @@ export class UnsupportedMediaTypeError extends HttpError {
   }
 }
 
-/** 503: the database or PostgREST could not be reached in time; nothing was stored. */
+/**
+ * 503: the database or PostgREST could not be reached in time. Usually nothing was stored; a
+ * commit that raced the timeout may have been, so clients retry with the same event ids.
+ */
 export class UpstreamUnavailableError extends HttpError {
   constructor(readonly reason: string, retryAfterSeconds = 2) {
     super(
