@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { withFixtures } from "../support/fixtures.ts";
-import { postEvents } from "../support/track_event.ts";
+import { insertDirectly, postEvents } from "../support/track_event.ts";
 
 Deno.test("the function refuses another user's job with 403 and stores nothing", () =>
   withFixtures(async (db) => {
@@ -58,14 +58,9 @@ Deno.test("a direct PostgREST insert with another user's job is refused by the p
   withFixtures(async (db) => {
     const [alice, bob] = [await db.createUser("alice"), await db.createUser("bob")];
     const bobsJob = await db.createJob(bob.id);
-    const response = await fetch(`${db.env.apiUrl}/rest/v1/analytics_events`, {
-      method: "POST",
-      headers: {
-        apikey: db.env.anonKey,
-        authorization: `Bearer ${alice.token}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ event: "stage_started", job_id: bobsJob }),
+    const response = await insertDirectly(db.env, alice.token, {
+      event: "stage_started",
+      job_id: bobsJob,
     });
     assert.equal(response.status, 403);
     assert.equal((await response.json()).code, "42501");
@@ -75,15 +70,7 @@ Deno.test("a direct PostgREST insert with another user's job is refused by the p
 Deno.test("a direct PostgREST insert cannot spoof another user's id", () =>
   withFixtures(async (db) => {
     const [alice, bob] = [await db.createUser("alice"), await db.createUser("bob")];
-    const response = await fetch(`${db.env.apiUrl}/rest/v1/analytics_events`, {
-      method: "POST",
-      headers: {
-        apikey: db.env.anonKey,
-        authorization: `Bearer ${alice.token}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ event: "spoof", user_id: bob.id }),
-    });
+    const response = await insertDirectly(db.env, alice.token, { event: "spoof", user_id: bob.id });
     assert.equal(response.status, 403);
     await response.body?.cancel();
     assert.equal((await db.eventsOf(bob.id)).length, 0);
