@@ -102,6 +102,13 @@ interface QueryResult {
 function check(result: QueryResult): unknown[] {
   const { error, status } = result;
   if (error === null) return Array.isArray(result.data) ? result.data : [];
+  // PostgREST 12 reports a pooled connection that Postgres closed mid-query (a restart, a
+  // failover) as 400 with an empty code and message (PostgREST issues 3214 and 4681). Every
+  // genuine PostgREST or Postgres error has a code, and postgrest-js leaves `code` undefined for
+  // a body that is not PostgREST's JSON, so only this exact answer is taken for an outage.
+  if (status === 400 && error.code === "" && !error.message) {
+    throw new UpstreamUnavailableError("upstream 400 without a code");
+  }
   const code = error.code ?? "";
   if (status === 0) {
     // postgrest-js reports a fetch that threw as status 0, its message led by the error's name.

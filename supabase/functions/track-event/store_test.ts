@@ -181,6 +181,13 @@ const unavailable: [
     "sqlstate 08006",
   ],
   ["too many connections", () => json({ code: "53300", message: "x" }, 500), "sqlstate 53300"],
+  [
+    // PostgREST 12 answers this when Postgres terminates a pooled connection mid-query (a restart
+    // or failover): the libpq error reaches it without a SQLSTATE and it defaults to 400.
+    "a pooled connection broken mid-query (400 with an empty code)",
+    () => json({ code: "", details: null, hint: null, message: "" }, 400),
+    "upstream 400 without a code",
+  ],
 ];
 
 for (const [name, respond, reason] of unavailable) {
@@ -246,6 +253,19 @@ Deno.test("other PostgREST errors are rejections carrying status and SQLSTATE", 
       assert.equal(error.status, status);
       assert.equal(error.sqlState, code);
       assert.ok(!error.message.includes("row-level"), "no upstream text in the error");
+      return true;
+    });
+  }
+});
+
+Deno.test("a 400 that is not PostgREST's JSON is a rejection, never a retry", async () => {
+  // Only PostgREST's own empty-code answer means a lost connection; anything else from an
+  // unknown source must not become a 503 that clients retry forever.
+  for (const respond of [() => new Response("Bad Request", { status: 400 }), () => json({}, 400)]) {
+    const fake = fakePostgrest(respond);
+    await assert.rejects(factory(fake.fetchImpl)("t").insertEvents([ROW]), (error) => {
+      assert.ok(error instanceof StoreRejectedError, String(error));
+      assert.equal(error.status, 400);
       return true;
     });
   }
