@@ -24,6 +24,9 @@ import {
 } from "./workload.ts";
 
 const STACK = new URL("../stack", import.meta.url).pathname;
+// Traffic kept up after the last outage ends, and the most the load may outlast `seconds`.
+const RECOVERY_MS = 3_000;
+const HARD_LIMIT_MS = 60_000;
 
 export interface SoakOptions {
   seconds: number;
@@ -145,7 +148,16 @@ export async function runSoak(options: SoakOptions, fixtures?: Fixtures): Promis
   let faultActive = false;
   let faultWindows = 0;
   let lastFaultEnd = 0;
+  let faultsDone = !options.faults;
   const deadline = performance.now() + options.seconds * 1000;
+  // Recovery is judged on traffic after the last outage, however long the restart took on a busy
+  // machine: the load goes on until RECOVERY_MS after it, within a hard limit.
+  const hardDeadline = deadline + HARD_LIMIT_MS;
+  const loadGoesOn = () => {
+    const now = performance.now();
+    if (now >= hardDeadline || sent.length >= options.maxRequests) return false;
+    return now < deadline || !faultsDone || now < lastFaultEnd + RECOVERY_MS;
+  };
   const oversized = JSON.stringify({ event: "big", properties: { blob: "x".repeat(600 * 1024) } });
 
   const record = (
@@ -231,7 +243,6 @@ export async function runSoak(options: SoakOptions, fixtures?: Fixtures): Promis
     for (const [component, at] of windows) {
       const wait = begun + total * at - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      if (performance.now() > deadline - 3000) break;
       log(`fault: stopping ${component}`);
       faultActive = true;
       faultWindows++;
@@ -244,7 +255,7 @@ export async function runSoak(options: SoakOptions, fixtures?: Fixtures): Promis
     }
   }
 
-  const faultRun = options.faults ? faults() : Promise.resolve();
+  const faultRun = options.faults ? faults().finally(() => faultsDone = true) : Promise.resolve();
   log(
     `running ${options.seconds} s of load with ${users.length} users${
       options.faults ? " and faults" : ""
@@ -252,7 +263,7 @@ export async function runSoak(options: SoakOptions, fixtures?: Fixtures): Promis
   );
   await Promise.all(users.map(async (user, i) => {
     let n = i * 1_000_000;
-    while (performance.now() < deadline && sent.length < options.maxRequests) {
+    while (loadGoesOn()) {
       await act(user, n++);
     }
   }));
