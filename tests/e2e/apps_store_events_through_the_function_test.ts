@@ -118,3 +118,21 @@ Deno.test("a full batch naming 500 distinct jobs is checked and stored", () =>
     assert.equal(response.body.accepted, 500);
     assert.equal((await db.eventsOf(alice.id)).length, 500);
   }));
+
+Deno.test("events sent without an id get a time-ordered UUIDv7 from the function", () =>
+  withFixtures(async (db) => {
+    const alice = await db.createUser("alice");
+    const before = Date.now();
+    const response = await postEvents(db.env, alice.token, {
+      events: [{ event: "app_opened" }, { event: "app_closed" }],
+    });
+    const after = Date.now();
+    assert.equal(response.status, 201, JSON.stringify(response.body));
+    const ids = (response.body.events as { event_id: string }[]).map((e) => e.event_id);
+    for (const id of ids) {
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+      assert.ok(ms >= before - 1000 && ms <= after + 1000, `timestamp ${ms} is not the request's`);
+    }
+    assert.deepEqual((await db.eventsOf(alice.id)).map((r) => r.event_id).sort(), [...ids].sort());
+  }));

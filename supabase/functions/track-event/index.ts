@@ -2,6 +2,7 @@
 // dependencies, and serves. DENO_SERVE_ADDRESS, when set, chooses the address.
 import { createTokenVerifier } from "../_shared/auth.ts";
 import { createJsonLogger } from "../_shared/log.ts";
+import { uuidV7 } from "../_shared/uuid_v7.ts";
 import { cacheVerifiedTokens } from "../_shared/verified_token_cache.ts";
 import { loadConfig } from "./config.ts";
 import { createHandler } from "./handler.ts";
@@ -14,7 +15,8 @@ const now = () => new Date();
 Deno.serve(createHandler({
   now,
   newRequestId: () => crypto.randomUUID(),
-  newEventId: () => crypto.randomUUID(),
+  // Time-ordered ids, so the table can later be partitioned by event_id.
+  newEventId: () => uuidV7(now().getTime()),
   verifyToken: cacheVerifiedTokens(createTokenVerifier(config.tokenKeys), {
     maxEntries: 10_000,
     maxAgeMs: 60_000,
