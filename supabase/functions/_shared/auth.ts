@@ -4,12 +4,14 @@
  * @module
  */
 import {
+  base64url,
   createLocalJWKSet,
   decodeProtectedHeader,
   errors as joseErrors,
   type JSONWebKeySet,
   jwtVerify,
 } from "jose";
+import { hasDuplicateKeys } from "./duplicate_json_keys.ts";
 import { AuthError } from "./errors.ts";
 
 /** The caller, as proven by the token. */
@@ -72,6 +74,8 @@ export function createTokenVerifier(keys: TokenKeys): TokenVerifier {
       // jose's messages are safe, but ours are the stable contract; never pass the token on.
       throw invalid("The access token is invalid");
     }
+    // jose keeps the last of two equal claim names and PostgREST the first: refuse the ambiguity.
+    if (repeatsAName(token)) throw invalid("The access token repeats a claim or header name");
     if (payload.role !== "authenticated") {
       throw invalid("The access token is not a signed-in user's token");
     }
@@ -107,6 +111,13 @@ function headerAlgorithm(token: string): string {
   } catch {
     throw invalid("The access token is malformed");
   }
+}
+
+/** Runs only on signed tokens: the header and payload segments are valid base64url JSON. */
+function repeatsAName(token: string): boolean {
+  const [header, payload] = token.split(".", 2);
+  const text = (segment: string) => new TextDecoder().decode(base64url.decode(segment));
+  return hasDuplicateKeys(text(header)) || hasDuplicateKeys(text(payload));
 }
 
 function invalid(message: string): AuthError {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { bearerToken, createTokenVerifier } from "./auth.ts";
 import { AuthError } from "./errors.ts";
 
@@ -126,5 +126,41 @@ Deno.test("bearer tokens come from the Authorization header only", () => {
       () => bearerToken(headers),
       (error) => error instanceof AuthError && error.code === code,
     );
+  }
+});
+
+/** Signs a raw payload text, so that it can repeat a name as no JSON serializer would. */
+async function hs256Raw(header: string, payload: string, secret = SECRET): Promise<string> {
+  const b64 = (text: string) => base64url.encode(new TextEncoder().encode(text));
+  const input = `${b64(header)}.${b64(payload)}`;
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input));
+  return `${input}.${base64url.encode(new Uint8Array(signature))}`;
+}
+
+Deno.test("a signed token that repeats a claim or header name is invalid", async () => {
+  const verify = createTokenVerifier({ jwtSecret: SECRET });
+  const body = `"sub":"${USER}","exp":${claims.exp}`;
+  const header = '{"alg":"HS256","typ":"JWT"}';
+  // The same claims without a repeat pass, so the refusals below are about the repeat alone.
+  assert.equal(
+    (await verify(await hs256Raw(header, `{${body},"role":"authenticated"}`), NOW)).userId,
+    USER.toLowerCase(),
+  );
+  const repeated = [
+    [header, `{${body},"role":"service_role","role":"authenticated"}`],
+    [header, `{${body},"role":"authenticated","app_metadata":{"r":1,"r":2}}`],
+    ['{"alg":"none","alg":"HS256"}', `{${body},"role":"authenticated"}`],
+  ];
+  for (const [h, p] of repeated) {
+    const error = await rejection(verify(await hs256Raw(h, p), NOW));
+    assert.equal(error.code, "invalid_token");
+    assert.match(error.message, /repeats/);
   }
 });
