@@ -82,12 +82,24 @@ Deno.test("a gzip bomb is cut off at the size limit with 413", () =>
     assert.equal((await db.eventsOf(alice.id)).length, 0);
   }));
 
-Deno.test("a valid token of a deleted user is a 401 and stores nothing", () =>
+Deno.test("a valid token of a deleted user is a 401 and stores nothing, with or without a job", () =>
   withFixtures(async (db) => {
     const ghost = await db.createUser("ghost");
+    const formerJob = await db.createJob(ghost.id);
+    const stranger = await db.createUser("stranger");
+    const strangersJob = await db.createJob(stranger.id);
     await db.sql`delete from auth.users where id = ${ghost.id}`;
-    const response = await postEvents(db.env, ghost.token, { event: "x" });
-    assert.equal(response.status, 401, JSON.stringify(response.body));
-    assert.equal((response.body.error as Record<string, unknown>).code, "invalid_token");
+    for (
+      const body of [{ event: "x" }, { event: "x", job_id: formerJob }, {
+        event: "x",
+        job_id: strangersJob,
+      }]
+    ) {
+      const response = await postEvents(db.env, ghost.token, body);
+      assert.equal(response.status, 401, JSON.stringify(response.body));
+      const error = response.body.error as Record<string, unknown>;
+      assert.equal(error.code, "invalid_token");
+      assert.match(String(error.message), /no longer exists/);
+    }
     assert.equal((await db.eventsOf(ghost.id)).length, 0);
   }));

@@ -139,3 +139,16 @@ Deno.test("a user_id foreign-key rejection with no job named means the user is g
   assert.equal(body.error.code, "invalid_token");
   assert.match(body.error.message, /no longer exists/);
 });
+
+Deno.test("a deleted user naming a job is a 401 from the pre-check's PT401, not a 403", async () => {
+  const rig = createRig();
+  rig.store.failVisible = new StoreRejectedError(401, "PT401");
+  const response = await rig.handle(post({ event: "a", job_id: ALICES_JOB }, {
+    token: await signToken(),
+  }));
+  assert.equal(response.status, 401);
+  const body = await jsonOf(response);
+  assert.equal(body.error.code, "invalid_token");
+  assert.match(body.error.message, /no longer exists/);
+  assert.equal(rig.store.insertCalls.length, 0, "nothing is stored");
+});

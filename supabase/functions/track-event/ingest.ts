@@ -62,9 +62,7 @@ export async function ingest(
     }
     // With no job named, only the user_id foreign key can refuse: the token is still valid but
     // its user was deleted.
-    if (error instanceof StoreRejectedError && error.sqlState === "23503") {
-      throw new AuthError("invalid_token", "The user of this access token no longer exists");
-    }
+    if (error instanceof StoreRejectedError && error.sqlState === "23503") throw userGone();
     throw fromStoreError(error);
   }
   return trackedResponse(plan, inserted);
@@ -94,12 +92,23 @@ function isOwnershipRejection(error: unknown): boolean {
     (error.sqlState === "42501" || error.sqlState === "23503");
 }
 
-/** PostgREST judges the token again; if it disagrees (e.g. expired meanwhile), that is a 401. */
+/**
+ * PostgREST judges the token again; if it disagrees (e.g. expired meanwhile), that is a 401. The
+ * ownership pre-check answers PT401 when the token's user has been deleted.
+ */
 function fromStoreError(error: unknown): unknown {
   if (error instanceof StoreRejectedError && error.status === 401) {
-    return new AuthError("invalid_token", "The access token was rejected");
+    return error.sqlState === "PT401" ? userGone() : invalidToken("The access token was rejected");
   }
   return error;
+}
+
+function userGone(): AuthError {
+  return invalidToken("The user of this access token no longer exists");
+}
+
+function invalidToken(message: string): AuthError {
+  return new AuthError("invalid_token", message);
 }
 
 function trackedResponse(plan: RowPlan, inserted: Set<string>): Response {
