@@ -31,6 +31,9 @@ Deno.test("it agrees with a parse-based count on any JSON value", () => {
   // always be found.
   fc.assert(fc.property(fc.jsonValue(), (value) => {
     assert.equal(hasDuplicateKeys(JSON.stringify(value)), false);
-    assert.equal(hasDuplicateKeys(`{"k":0,${JSON.stringify({ v: value }).slice(1, -1)},"k":1}`), true);
+    assert.equal(
+      hasDuplicateKeys(`{"k":0,${JSON.stringify({ v: value }).slice(1, -1)},"k":1}`),
+      true,
+    );
   }));
 });
