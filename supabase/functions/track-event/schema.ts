@@ -14,6 +14,7 @@ import {
   unknownKeyIssue,
 } from "./event_schema.ts";
 import { type EventMeasure, measureEvent, measureJson } from "./json_measure.ts";
+import { inexactNumberIssue } from "./number_range.ts";
 import {
   MAX_EVENT_BYTES,
   MAX_EVENTS,
@@ -48,7 +49,7 @@ export function parseTrackRequest(body: unknown): TrackRequest {
   const events: TrackedEvent[] = [];
   const issues = new IssueList();
   for (let index = 0; index < inputs.length; index++) {
-    storageIssues(measures[index], index, issues);
+    storageIssues(measures[index], inputs[index], index, issues);
     const event = parseEvent(inputs[index], index, issues);
     if (event !== null) events.push(event);
   }
@@ -142,8 +143,16 @@ function assertSizes(measures: EventMeasure[]): void {
   }
 }
 
-/** Strings Postgres cannot store, and properties nested deeper than it can parse. */
-function storageIssues(measure: EventMeasure, index: number, issues: IssueList): void {
+/**
+ * Strings Postgres cannot store, properties nested deeper than it can parse, and numbers that
+ * JSON.parse changed.
+ */
+function storageIssues(
+  measure: EventMeasure,
+  input: unknown,
+  index: number,
+  issues: IssueList,
+): void {
   const field = measure.unstorableField;
   // Under an unknown key the event already fails as a whole, so name only known fields.
   if (field !== null && Object.hasOwn(EVENT_FIELDS, field)) {
@@ -159,5 +168,10 @@ function storageIssues(measure: EventMeasure, index: number, issues: IssueList):
       path: "properties",
       message: `must not nest deeper than ${MAX_PROPERTIES_DEPTH} levels`,
     });
+  }
+  // Rare, so the path is found by a second walk only when the first saw such a number.
+  if (measure.properties !== null && !measure.properties.exactNumbers) {
+    const issue = inexactNumberIssue((input as { properties: unknown }).properties, index);
+    if (issue !== null) issues.add(issue);
   }
 }
