@@ -103,3 +103,19 @@ Deno.test("a valid token of a deleted user is a 401 and stores nothing, with or 
     }
     assert.equal((await db.eventsOf(ghost.id)).length, 0);
   }));
+
+Deno.test("a body of 62,500 invalid keys gets a small 400 that counts them", () =>
+  withFixtures(async (db) => {
+    const alice = await db.createUser("alice");
+    const unknown = Object.fromEntries(Array.from({ length: 125 }, (_, k) => [`k${k}`, 0]));
+    const events = Array.from({ length: 500 }, () => ({ event: "x", ...unknown }));
+    const body = JSON.stringify({ events });
+    assert.ok(body.length > 500 * 1024 && body.length <= 512 * 1024);
+    const response = await postEvents(db.env, alice.token, undefined, { rawBody: body });
+    assert.equal(response.status, 400);
+    const error = response.body.error as Record<string, unknown>;
+    assert.equal(error.issue_count, 62_500);
+    assert.equal((error.issues as unknown[]).length, 100);
+    assert.ok(JSON.stringify(response.body).length < 16 * 1024, "the answer stays small");
+    assert.equal((await db.eventsOf(alice.id)).length, 0);
+  }));

@@ -31,14 +31,30 @@ export class HttpError extends Error {
   }
 }
 
-/** 400: the body is not JSON, or it is JSON that breaks the schema. */
+/**
+ * An error body lists at most this many issues, plus their total count, so that its size does
+ * not grow with the request's.
+ */
+export const MAX_LISTED_ISSUES = 100;
+
+/**
+ * 400: the body is not JSON, or it is JSON that breaks the schema. Lists the first
+ * {@link MAX_LISTED_ISSUES} issues as `issues` and counts them all as `issue_count`.
+ */
 export class ValidationError extends HttpError {
+  /** The issues listed in the response: the first {@link MAX_LISTED_ISSUES}. */
+  readonly issues: Issue[];
+
   constructor(
     code: "validation_failed" | "invalid_json" | "empty_batch" | "too_many_events",
     message: string,
-    readonly issues: Issue[] = [],
+    issues: Issue[] = [],
+    /** Every issue found, listed or not. */
+    readonly issueCount: number = issues.length,
   ) {
-    super(400, code, message, { issues });
+    const listed = issues.slice(0, MAX_LISTED_ISSUES);
+    super(400, code, message, { issues: listed, issue_count: issueCount });
+    this.issues = listed;
   }
 }
 

@@ -62,3 +62,21 @@ Deno.test("non-Error throwables are 500s too", () => {
   assert.equal(toResponse("a string", "r").status, 500);
   assert.equal(toResponse(undefined, "r").status, 500);
 });
+
+Deno.test("a 400 lists at most 100 issues, in order, and counts them all", async () => {
+  const issues = Array.from({ length: 250 }, (_, index) => ({
+    index,
+    path: "event",
+    message: "is required",
+  }));
+  const body = await toResponse(new ValidationError("validation_failed", "x", issues), "r").json();
+  assert.deepEqual(body.error.issues, issues.slice(0, 100));
+  assert.equal(body.error.issue_count, 250);
+  const few = await toResponse(
+    new ValidationError("validation_failed", "x", issues.slice(0, 2)),
+    "r",
+  )
+    .json();
+  assert.equal(few.error.issues.length, 2);
+  assert.equal(few.error.issue_count, 2);
+});

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Issue } from "../_shared/errors.ts";
+import type { IssueList } from "../_shared/issue_list.ts";
 import { MAX_EVENT_NAME_CHARS, MAX_STAGE_CHARS } from "./limits.ts";
 import { parseRfc3339 } from "./rfc3339.ts";
 
@@ -94,41 +95,38 @@ export const EVENT_FIELDS = {
 const eventSchema = z.strictObject(EVENT_FIELDS, { error: "must be an object" });
 
 /**
- * Validates one event. Returns the normalized event, or the issues found (tagged with `index`).
+ * Validates one event. Returns the normalized event, or null after adding the issues found
+ * (tagged with `index`) to `issues`.
  *
  * @example
  * ```ts
- * parseEvent({ event: "page_view", job_id: null }, 0);
- * // { ok: true, event: { event: "page_view", jobId: null, stage: null, properties: {} } }
+ * parseEvent({ event: "page_view", job_id: null }, 0, new IssueList());
+ * // { event: "page_view", jobId: null, stage: null, properties: {} }
  * ```
  */
-export function parseEvent(
-  input: unknown,
-  index: number,
-): { ok: true; event: TrackedEvent } | { ok: false; issues: Issue[] } {
+export function parseEvent(input: unknown, index: number, issues: IssueList): TrackedEvent | null {
   const result = eventSchema.safeParse(input);
   if (!result.success) {
-    return { ok: false, issues: result.error.issues.flatMap((issue) => toIssues(issue, index)) };
+    for (const issue of result.error.issues) addIssue(issue, index, issues);
+    return null;
   }
   const data = result.data;
   return {
-    ok: true,
-    event: {
-      event: data.event,
-      eventId: data.event_id?.toLowerCase(),
-      jobId: data.job_id?.toLowerCase() ?? null,
-      stage: data.stage ?? null,
-      properties: data.properties ?? {},
-      occurredAt: data.occurred_at === undefined ? undefined : parseRfc3339(data.occurred_at)!,
-    },
+    event: data.event,
+    eventId: data.event_id?.toLowerCase(),
+    jobId: data.job_id?.toLowerCase() ?? null,
+    stage: data.stage ?? null,
+    properties: data.properties ?? {},
+    occurredAt: data.occurred_at === undefined ? undefined : parseRfc3339(data.occurred_at)!,
   };
 }
 
-function toIssues(issue: z.core.$ZodIssue, index: number): Issue[] {
+function addIssue(issue: z.core.$ZodIssue, index: number, issues: IssueList): void {
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => unknownKeyIssue(index, key));
+    issues.addEach(issue.keys, (key) => unknownKeyIssue(index, key));
+  } else {
+    issues.add({ index, path: issue.path.map(String).join("."), message: issue.message });
   }
-  return [{ index, path: issue.path.map(String).join("."), message: issue.message }];
 }
 
 /**

@@ -77,3 +77,20 @@ Deno.test("the 400 for bad JSON does not quote the body", async () => {
   assert.equal(response.status, 400);
   assert.doesNotMatch(text, /hunter2|secret/);
 });
+
+Deno.test("a 500 KiB body of invalid events gets a small 400: 100 issues and their count", async () => {
+  const rig = createRig();
+  const unknown = Object.fromEntries(Array.from({ length: 125 }, (_, k) => [`k${k}`, 0]));
+  const body = JSON.stringify({
+    events: Array.from({ length: 500 }, () => ({ event: "x", ...unknown })),
+  });
+  assert.ok(body.length > 500 * 1024 && body.length <= 512 * 1024);
+  const response = await rig.handle(post(body, { token: await signToken() }));
+  const text = await response.text();
+  assert.equal(response.status, 400);
+  assert.ok(text.length < 16 * 1024, `${text.length} bytes answered ${body.length}`);
+  const { error } = JSON.parse(text);
+  assert.equal(error.issues.length, 100);
+  assert.equal(error.issue_count, 500 * 125);
+  assert.equal(rig.store.insertCalls.length, 0);
+});

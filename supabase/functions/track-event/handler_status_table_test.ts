@@ -49,6 +49,18 @@ const cases: Case[] = [
     status: 400,
     code: "validation_failed",
   },
+  {
+    name: "400 a number that JSON.parse makes Infinity",
+    request: asUser('{"event":"x","properties":{"a":1e999}}'),
+    status: 400,
+    code: "validation_failed",
+  },
+  {
+    name: "400 an integer past 2^53 - 1, which JSON.parse rounds",
+    request: asUser('{"event":"x","properties":{"id":9007199254740993}}'),
+    status: 400,
+    code: "validation_failed",
+  },
   { name: "400 empty batch", request: asUser({ events: [] }), status: 400, code: "empty_batch" },
   {
     name: "400 more than 500 events",

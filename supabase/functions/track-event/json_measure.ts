@@ -5,6 +5,7 @@
  * @module
  */
 import { pgNumericLength, scanString } from "./json_text_size.ts";
+import { isExactNumber } from "./number_range.ts";
 import { locateUnstorable } from "./unstorable_path.ts";
 
 /** What one walk over a JSON value finds. */
@@ -19,15 +20,25 @@ export interface JsonMeasure {
   unstorablePath: (string | number)[] | null;
 }
 
-/** The running totals of a walk; `storable` turns false at the first unstorable string. */
+/**
+ * The running totals of a walk; `storable` turns false at the first unstorable string, `exact`
+ * at the first number that JSON.parse changed (see `number_range.ts`).
+ */
 interface Totals {
   jsonBytes: number;
   pgTextBytes: number;
   depth: number;
   storable: boolean;
+  exact: boolean;
 }
 
-const newTotals = (): Totals => ({ jsonBytes: 0, pgTextBytes: 0, depth: 0, storable: true });
+const newTotals = (): Totals => ({
+  jsonBytes: 0,
+  pgTextBytes: 0,
+  depth: 0,
+  storable: true,
+  exact: true,
+});
 
 /**
  * Walks a value that came from `JSON.parse` with an explicit stack.
@@ -54,8 +65,11 @@ export function measureJson(value: unknown): JsonMeasure {
 export interface EventMeasure {
   /** UTF-8 bytes of `JSON.stringify(event)`. */
   jsonBytes: number;
-  /** `properties` measured on its own, when it is a JSON object. */
-  properties: { pgTextBytes: number; depth: number } | null;
+  /**
+   * `properties` measured on its own, when it is a JSON object; `exactNumbers` is false when it
+   * holds a number that JSON.parse made Infinity or rounded past 2^53 - 1.
+   */
+  properties: { pgTextBytes: number; depth: number; exactNumbers: boolean } | null;
   /** The first element of {@link JsonMeasure.unstorablePath} for the whole event, if any. */
   unstorableField: string | null;
 }
@@ -67,7 +81,7 @@ export interface EventMeasure {
  * @example
  * ```ts
  * measureEvent({ event: "a", properties: { n: 1 } });
- * // { jsonBytes: 34, properties: { pgTextBytes: 8, depth: 1 }, unstorableField: null }
+ * // { jsonBytes: 34, properties: { pgTextBytes: 8, depth: 1, exactNumbers: true }, unstorableField: null }
  * ```
  */
 export function measureEvent(event: Record<string, unknown>): EventMeasure {
@@ -92,7 +106,11 @@ export function measureEvent(event: Record<string, unknown>): EventMeasure {
   const path = totals.storable ? null : locateUnstorable(event);
   return {
     jsonBytes: totals.jsonBytes,
-    properties: properties && { pgTextBytes: properties.pgTextBytes, depth: properties.depth },
+    properties: properties && {
+      pgTextBytes: properties.pgTextBytes,
+      depth: properties.depth,
+      exactNumbers: properties.exact,
+    },
     unstorableField: path === null ? null : String(path[0]),
   };
 }
@@ -151,6 +169,7 @@ function addScalar(totals: Totals, item: unknown): boolean {
   if (typeof item === "string") {
     addString(totals, item);
   } else if (typeof item === "number") {
+    if (!isExactNumber(item)) totals.exact = false;
     if (Number.isFinite(item)) {
       const text = String(item);
       totals.jsonBytes += text.length;

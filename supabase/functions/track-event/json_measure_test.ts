@@ -81,17 +81,20 @@ Deno.test("own __proto__ keys from JSON.parse are measured like any key", () => 
 });
 
 /** Postgres's jsonb text and nesting, written the obvious (recursive) way. */
-function reference(value: unknown): { pgTextBytes: number; depth: number; storable: boolean } {
+function reference(
+  value: unknown,
+): { pgTextBytes: number; depth: number; storable: boolean; exact: boolean } {
   if (typeof value === "string") {
     const { bytes, storable } = jsonStringBytes(value);
-    return { pgTextBytes: bytes, depth: 0, storable };
+    return { pgTextBytes: bytes, depth: 0, storable, exact: true };
   }
   if (typeof value === "number") {
     const pgTextBytes = Number.isFinite(value) ? pgNumericLength(String(value)) : 4;
-    return { pgTextBytes, depth: 0, storable: true };
+    const exact = Number.isFinite(value) && Math.abs(value) <= 2 ** 53 - 1;
+    return { pgTextBytes, depth: 0, storable: true, exact };
   }
   if (value === null || typeof value === "boolean") {
-    return { pgTextBytes: String(value).length, depth: 0, storable: true };
+    return { pgTextBytes: String(value).length, depth: 0, storable: true, exact: true };
   }
   const entries = Array.isArray(value)
     ? value.map((child) => [null, child] as const)
@@ -99,6 +102,7 @@ function reference(value: unknown): { pgTextBytes: number; depth: number; storab
   let pgTextBytes = 2 + 2 * Math.max(0, entries.length - 1);
   let depth = 0;
   let storable = true;
+  let exact = true;
   for (const [key, child] of entries) {
     if (key !== null) {
       const keyText = jsonStringBytes(key);
@@ -109,8 +113,9 @@ function reference(value: unknown): { pgTextBytes: number; depth: number; storab
     pgTextBytes += inner.pgTextBytes;
     depth = Math.max(depth, inner.depth);
     storable &&= inner.storable;
+    exact &&= inner.exact;
   }
-  return { pgTextBytes, depth: depth + 1, storable };
+  return { pgTextBytes, depth: depth + 1, storable, exact };
 }
 
 // Strings with NUL, lone surrogates and escapes, which the checks are about.
@@ -126,6 +131,7 @@ const awkwardJson = fc.letrec((tie) => ({
     awkwardString,
     fc.double(),
     fc.integer(),
+    fc.constantFrom(2 ** 53 - 1, 2 ** 53, -(2 ** 53), 1e21, Infinity, -Infinity, 5e-324),
     fc.boolean(),
     fc.constant(null),
     fc.array(tie("value")),
@@ -164,6 +170,7 @@ Deno.test("measureEvent tells what measuring the event and its properties apart 
         assert.deepEqual(measure.properties, {
           pgTextBytes: alone.pgTextBytes,
           depth: alone.depth,
+          exactNumbers: reference(properties).exact,
         });
       } else {
         assert.equal(measure.properties, null);
@@ -171,4 +178,13 @@ Deno.test("measureEvent tells what measuring the event and its properties apart 
     }),
     { numRuns: 500 },
   );
+});
+
+Deno.test("exactNumbers is false for Infinity and integers past 2^53 - 1 in properties", () => {
+  const exact = (properties: unknown) =>
+    measureEvent({ event: "x", properties }).properties!.exactNumbers;
+  assert.equal(exact({ a: [1, 0.5, 2 ** 53 - 1, -(2 ** 53 - 1), 5e-324] }), true);
+  assert.equal(exact({ a: [1, { b: 2 ** 53 }] }), false);
+  assert.equal(exact({ a: JSON.parse("-1e999") }), false);
+  assert.equal(measureEvent({ event: "x", n: 2 ** 60 }).properties, null);
 });

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type Issue, PayloadTooLargeError, ValidationError } from "../_shared/errors.ts";
+import { PayloadTooLargeError, ValidationError } from "../_shared/errors.ts";
+import { IssueList } from "../_shared/issue_list.ts";
 import {
   EVENT_FIELDS,
   isJsonObject,
@@ -13,6 +14,7 @@ import {
   unknownKeyIssue,
 } from "./event_schema.ts";
 import { type EventMeasure, measureEvent, measureJson } from "./json_measure.ts";
+import { inexactNumberIssue } from "./number_range.ts";
 import {
   MAX_EVENT_BYTES,
   MAX_EVENTS,
@@ -45,15 +47,19 @@ export function parseTrackRequest(body: unknown): TrackRequest {
   const measures = inputs.map(measureInput);
   assertSizes(measures);
   const events: TrackedEvent[] = [];
-  const issues: Issue[] = [];
+  const issues = new IssueList();
   for (let index = 0; index < inputs.length; index++) {
-    storageIssues(measures[index], index, issues);
-    const parsed = parseEvent(inputs[index], index);
-    if (parsed.ok) events.push(parsed.event);
-    else issues.push(...parsed.issues);
+    storageIssues(measures[index], inputs[index], index, issues);
+    const event = parseEvent(inputs[index], index, issues);
+    if (event !== null) events.push(event);
   }
-  if (issues.length > 0) {
-    throw new ValidationError("validation_failed", "Some events are not valid", issues);
+  if (issues.count > 0) {
+    throw new ValidationError(
+      "validation_failed",
+      "Some events are not valid",
+      issues.listed,
+      issues.count,
+    );
   }
   return { events, sentAt };
 }
@@ -66,17 +72,14 @@ function batchShape(body: unknown): { inputs: unknown[]; sentAt?: number } {
   }
   if (!Object.hasOwn(body, "events")) return { inputs: [body] };
 
-  const issues: Issue[] = [];
-  for (const key of Object.keys(body)) {
-    if (key !== "events" && key !== "sent_at") {
-      issues.push(unknownKeyIssue(null, key));
-    }
-  }
+  const issues = new IssueList();
+  const unknownKeys = Object.keys(body).filter((key) => key !== "events" && key !== "sent_at");
+  issues.addEach(unknownKeys, (key) => unknownKeyIssue(null, key));
   let sentAt: number | undefined;
   if (Object.hasOwn(body, "sent_at")) {
     const parsed = typeof body.sent_at === "string" ? parseRfc3339(body.sent_at) : null;
     if (parsed === null) {
-      issues.push({
+      issues.add({
         index: null,
         path: "sent_at",
         message: "must be an RFC 3339 timestamp with an offset",
@@ -84,10 +87,15 @@ function batchShape(body: unknown): { inputs: unknown[]; sentAt?: number } {
     } else sentAt = parsed;
   }
   if (!Array.isArray(body.events)) {
-    issues.push({ index: null, path: "events", message: "must be an array of events" });
+    issues.add({ index: null, path: "events", message: "must be an array of events" });
   }
-  if (issues.length > 0) {
-    throw new ValidationError("validation_failed", "The body is not valid", issues);
+  if (issues.count > 0) {
+    throw new ValidationError(
+      "validation_failed",
+      "The body is not valid",
+      issues.listed,
+      issues.count,
+    );
   }
 
   const inputs = body.events as unknown[];
@@ -111,45 +119,59 @@ function measureInput(input: unknown): EventMeasure {
 }
 
 function assertSizes(measures: EventMeasure[]): void {
-  const issues: Issue[] = [];
+  const issues = new IssueList();
   measures.forEach(({ jsonBytes, properties }, index) => {
     if (jsonBytes > MAX_EVENT_BYTES) {
-      issues.push({ index, path: "", message: `is larger than ${MAX_EVENT_BYTES} bytes of JSON` });
+      issues.add({ index, path: "", message: `is larger than ${MAX_EVENT_BYTES} bytes of JSON` });
     } else if (properties !== null && properties.pgTextBytes > MAX_PROPERTIES_TEXT_BYTES) {
       // jsonb prints numbers in full (1e300 becomes 301 digits), so check the stored size too.
-      issues.push({
+      issues.add({
         index,
         path: "properties",
         message: `is larger than ${MAX_PROPERTIES_TEXT_BYTES} bytes once stored`,
       });
     }
   });
-  if (issues.length > 0) {
-    const first = issues[0].index;
+  if (issues.count > 0) {
+    const first = issues.listed[0].index;
     throw new PayloadTooLargeError(`Event ${first} is over a size limit`, {
       index: first,
       limit_bytes: MAX_EVENT_BYTES,
-      issues,
+      issues: issues.listed,
+      issue_count: issues.count,
     });
   }
 }
 
-/** Strings Postgres cannot store, and properties nested deeper than it can parse. */
-function storageIssues(measure: EventMeasure, index: number, issues: Issue[]): void {
+/**
+ * Strings Postgres cannot store, properties nested deeper than it can parse, and numbers that
+ * JSON.parse changed.
+ */
+function storageIssues(
+  measure: EventMeasure,
+  input: unknown,
+  index: number,
+  issues: IssueList,
+): void {
   const field = measure.unstorableField;
   // Under an unknown key the event already fails as a whole, so name only known fields.
   if (field !== null && Object.hasOwn(EVENT_FIELDS, field)) {
-    issues.push({
+    issues.add({
       index,
       path: field,
       message: "must not contain U+0000 or unpaired UTF-16 surrogates",
     });
   }
   if (measure.properties !== null && measure.properties.depth > MAX_PROPERTIES_DEPTH) {
-    issues.push({
+    issues.add({
       index,
       path: "properties",
       message: `must not nest deeper than ${MAX_PROPERTIES_DEPTH} levels`,
     });
+  }
+  // Rare, so the path is found by a second walk only when the first saw such a number.
+  if (measure.properties !== null && !measure.properties.exactNumbers) {
+    const issue = inexactNumberIssue((input as { properties: unknown }).properties, index);
+    if (issue !== null) issues.add(issue);
   }
 }

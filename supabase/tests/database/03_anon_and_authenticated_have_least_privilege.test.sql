@@ -1,5 +1,5 @@
 begin;
-select plan(20);
+select plan(21);
 
 -- anonymous: no privileges at all, on anything in public
 select table_privs_are('public', 'jobs', 'anon', array[]::text[], 'anon has no privileges on jobs');
@@ -43,8 +43,20 @@ select is_empty(
 
 -- signed-in users: own-rows access to jobs, append-only events, read-only views
 select table_privs_are(
-    'public', 'jobs', 'authenticated', array['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
-    'authenticated may select, insert, update and delete jobs, and nothing else'
+    'public', 'jobs', 'authenticated', array['SELECT', 'INSERT', 'DELETE'],
+    'authenticated may select, insert and delete jobs as a whole, and nothing else'
+);
+select is(
+    (
+        select array_agg(a.attname::text order by a.attnum)
+        from pg_catalog.pg_attribute as a
+        where a.attrelid = 'public.jobs'::regclass
+            and a.attnum > 0
+            and not a.attisdropped
+            and pg_catalog.has_column_privilege('authenticated', a.attrelid, a.attnum, 'update')
+    ),
+    array['name', 'status', 'created_at', 'updated_at'],
+    'authenticated may update every jobs column but id and user_id'
 );
 select table_privs_are(
     'public', 'analytics_events', 'authenticated', array['SELECT'],
