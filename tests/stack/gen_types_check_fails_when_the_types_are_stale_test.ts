@@ -33,9 +33,7 @@ Deno.test("scripts/gen-types --check fails on types that no longer match the mig
   // or after a migration renames `jobs.name` and nobody regenerates.
   const stale = committed.replace(/^(\s+)name: string;$/m, "$1title: string;");
   assert.notEqual(stale, committed, "the committed types have a jobs.name column to rename");
-
-  const current = await genTypesCheck(committed);
-  assert.ok(current.success, `the committed types match the migrations:\n${current.output}`);
+  // That the committed file passes is scripts/test's own "generated types are current" check.
 
   const outdated = await genTypesCheck(stale);
   assert.ok(!outdated.success, "a stale file fails the check");
