@@ -38,11 +38,11 @@ ensure_npm_tools() {
     local stamp="$TOOLS_DIR/node_modules/.installed-lock.sha256"
     if [[ -x "$SUPABASE_CLI" && -x "$POSTGREST_BIN" && -f "$stamp" ]] && deno_bin >/dev/null &&
         [[ "$(cat "$stamp")" == "$(lock_stamp)" ]]; then
-        ok "npm tools present (deno, supabase, postgrest)"
+        ok "npm tools present (deno, supabase, postgrest, postgres-meta)"
         return
     fi
     command -v npm >/dev/null || die "npm is not installed" "install Node.js 20 and npm, then run this again"
-    info "installing pinned npm tools from tools/package-lock.json (deno, supabase, postgrest)"
+    info "installing pinned npm tools from tools/package-lock.json (deno, supabase, postgrest, postgres-meta)"
     npm ci --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error >"$LOG_DIR/npm.log" 2>&1 ||
         die "npm ci failed in tools/" "see $LOG_DIR/npm.log"
     deno_bin >/dev/null || die "the deno binary is missing after npm ci" "see $LOG_DIR/npm.log"

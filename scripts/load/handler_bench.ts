@@ -42,6 +42,7 @@ import {
   signToken,
   TEST_SECRET,
 } from "../../supabase/functions/track-event/test_support.ts";
+import type { EventBody } from "./workload.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -56,7 +57,7 @@ const roundMs = Number(args.ms);
 const SECOND_JOB = "33333333-3333-4333-8333-333333333333";
 
 /** One event as the load generator makes them: name, id, job, stage, three properties. */
-function makeEvent(n: number): Record<string, unknown> {
+function makeEvent(n: number): EventBody {
   return {
     event: n % 2 ? "stage_completed" : "stage_started",
     event_id: crypto.randomUUID(),

@@ -8,6 +8,7 @@
  * const result = await timedPost(url, headersFor(env, users[0]), JSON.stringify(batch(users[0], 100)));
  * ```
  */
+import type { TablesInsert } from "../../supabase/functions/_shared/database.types.ts";
 import type { Fixtures, TestUser } from "../../tests/support/fixtures.ts";
 import type { StackEnv } from "../../tests/support/stack_env.ts";
 
@@ -34,13 +35,15 @@ export async function makeUsers(db: Fixtures, count: number, jobsEach = 2): Prom
   return users;
 }
 
-export interface EventBody {
-  event: string;
-  event_id: string;
-  job_id: string | null;
-  stage?: string;
-  properties: Record<string, unknown>;
-}
+type EventInsert = TablesInsert<"analytics_events">;
+
+/**
+ * One event as the load sends it: to the function, or straight to PostgREST as an
+ * `analytics_events` row. The generated insert type, with the columns the load always sets.
+ */
+export type EventBody =
+  & Required<Pick<EventInsert, "event" | "event_id" | "job_id" | "properties">>
+  & { stage: NonNullable<EventInsert["stage"]> };
 
 /** One event with a fresh idempotency key, on one of the user's jobs or on `job`. */
 export function makeEvent(user: SimUser, n: number, job?: string | null): EventBody {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
+import type { Database } from "../../supabase/functions/_shared/database.types.ts";
 import { withFixtures } from "../support/fixtures.ts";
 import { gzip, postEvents } from "../support/track_event.ts";
 
@@ -7,7 +8,7 @@ Deno.test("supabase.functions.invoke stores an event for the signed-in user", ()
   withFixtures(async (db) => {
     const alice = await db.createUser("alice");
     const job = await db.createJob(alice.id);
-    const supabase = createClient(db.env.apiUrl, db.env.anonKey, {
+    const supabase = createClient<Database>(db.env.apiUrl, db.env.anonKey, {
       accessToken: () => Promise.resolve(alice.token),
     });
     const eventId = crypto.randomUUID();
@@ -95,7 +96,7 @@ Deno.test("a dashboard reads stage latency for events sent through the function"
       ],
     });
     assert.equal(response.status, 201, JSON.stringify(response.body));
-    const supabase = createClient(db.env.apiUrl, db.env.anonKey, {
+    const supabase = createClient<Database>(db.env.apiUrl, db.env.anonKey, {
       accessToken: () => Promise.resolve(alice.token),
     });
     const { data, error } = await supabase.from("job_stage_latency").select(

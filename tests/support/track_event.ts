@@ -6,6 +6,7 @@
  * const response = await postEvents(env, user.token, { event: "app_opened" });
  * ```
  */
+import type { TablesInsert } from "../../supabase/functions/_shared/database.types.ts";
 import type { StackEnv } from "./stack_env.ts";
 
 export function functionUrl(env: StackEnv): string {
@@ -40,8 +41,15 @@ export async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** Inserts `row` straight through PostgREST as the holder of `token`, bypassing the function. */
-export function insertDirectly(env: StackEnv, token: string, row: unknown): Promise<Response> {
+/**
+ * Inserts `row` straight through PostgREST as the holder of `token`, bypassing the function. The
+ * row is typed by the generated database types, as a supabase-js insert would be.
+ */
+export function insertDirectly(
+  env: StackEnv,
+  token: string,
+  row: TablesInsert<"analytics_events">,
+): Promise<Response> {
   return fetch(`${env.apiUrl}/rest/v1/analytics_events`, {
     method: "POST",
     headers: {

@@ -5,10 +5,14 @@
  * @module
  */
 import { z } from "zod";
+import type { Json } from "../_shared/database.types.ts";
 import type { Issue } from "../_shared/errors.ts";
 import type { IssueList } from "../_shared/issue_list.ts";
 import { MAX_EVENT_NAME_CHARS, MAX_STAGE_CHARS } from "./limits.ts";
 import { parseRfc3339 } from "./rfc3339.ts";
+
+/** A JSON object from JSON.parse, as the `properties` column must hold (its check constraint). */
+export type JsonObject = { [key: string]: Json | undefined };
 
 /** One valid event, normalized: lowercase UUIDs, timestamps as epoch milliseconds. */
 export interface TrackedEvent {
@@ -16,7 +20,7 @@ export interface TrackedEvent {
   eventId?: string;
   jobId: string | null;
   stage: string | null;
-  properties: Record<string, unknown>;
+  properties: JsonObject;
   occurredAt?: number;
 }
 
@@ -88,7 +92,7 @@ export const EVENT_FIELDS = {
   stage: text(MAX_STAGE_CHARS).optional(),
   // z.custom keeps the very object JSON.parse made; a copy would turn an own "__proto__" key
   // into a prototype.
-  properties: z.custom<Record<string, unknown>>(isJsonObject, "must be a JSON object").optional(),
+  properties: z.custom<JsonObject>(isJsonObject, "must be a JSON object").optional(),
   occurred_at: timestamp.optional(),
 };
 

@@ -4,20 +4,24 @@
  *
  * @module
  */
+import type { Database } from "../_shared/database.types.ts";
 import { ValidationError } from "../_shared/errors.ts";
 import { correctOccurredAt } from "./clock_skew.ts";
+import type { JsonObject } from "./event_schema.ts";
 import { MIN_TIMESTAMP_MS, toIsoString } from "./rfc3339.ts";
 import type { TrackRequest } from "./schema.ts";
 
-/** One row for the upsert; every row has the same keys, as a multi-row insert needs. */
-export interface EventRow {
-  event_id: string;
-  event: string;
-  job_id: string | null;
-  stage: string | null;
-  properties: Record<string, unknown>;
-  occurred_at: string;
-}
+/** An `analytics_events` insert, as the generated database types describe it. */
+export type EventInsert = Database["public"]["Tables"]["analytics_events"]["Insert"];
+
+/**
+ * One row for the insert: the columns the function writes, every one present (a multi-row insert
+ * needs the same keys in every row), and `properties` narrowed to an object, as the table's check
+ * constraint requires. Derived from the generated types, so a renamed column fails `deno check`.
+ */
+export type EventRow =
+  & Required<Pick<EventInsert, "event_id" | "event" | "job_id" | "stage" | "occurred_at">>
+  & { properties: JsonObject };
 
 /** The rows to send, and for each request event its id and whether it repeats an earlier one. */
 export interface RowPlan {

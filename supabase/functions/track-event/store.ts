@@ -5,6 +5,7 @@
  * @module
  */
 import { createClient } from "@supabase/supabase-js";
+import type { Database } from "../_shared/database.types.ts";
 import { UpstreamUnavailableError } from "../_shared/errors.ts";
 import type { EventRow } from "./rows.ts";
 
@@ -53,7 +54,9 @@ const UNIQUE_VIOLATION = "23505";
  * ```
  */
 export function createSupabaseStoreFactory(options: SupabaseStoreOptions): StoreFactory {
-  const client = createClient(options.url, options.anonKey, {
+  // Typed by the generated database types: table, column and function names, and the rows sent
+  // and returned, are checked against the migrations by `deno check`.
+  const client = createClient<Database>(options.url, options.anonKey, {
     global: { fetch: withTimeout(options.fetch ?? fetch, options.timeoutMs) },
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     // Fail fast with 503 and Retry-After: the client retries, not this request's CPU budget.
@@ -67,7 +70,7 @@ export function createSupabaseStoreFactory(options: SupabaseStoreOptions): Store
         // URL of about 19 KB, past the 8 KB gateways accept. The jobs policies still decide.
         const result = await client.rpc("visible_job_ids", { job_ids: [...jobIds] })
           .setHeader("Authorization", authorization);
-        const rows = check(result) as { id: string }[];
+        const rows = check(result);
         return new Set(rows.map((row) => row.id.toLowerCase()));
       },
       async insertEvents(rows) {
@@ -86,20 +89,20 @@ export function createSupabaseStoreFactory(options: SupabaseStoreOptions): Store
           .upsert([...rows], { onConflict: "user_id,event_id", ignoreDuplicates: true })
           .select("event_id")
           .setHeader("Authorization", authorization);
-        const inserted = check(result) as { event_id: string }[];
+        const inserted = check(result);
         return new Set(inserted.map((row) => row.event_id.toLowerCase()));
       },
     };
   };
 }
 
-interface QueryResult {
-  data: unknown;
+interface QueryResult<Row> {
+  data: Row[] | null;
   error: { code?: string; message?: string } | null;
   status: number;
 }
 
-function check(result: QueryResult): unknown[] {
+function check<Row>(result: QueryResult<Row>): Row[] {
   const { error, status } = result;
   if (error === null) return Array.isArray(result.data) ? result.data : [];
   // PostgREST 12 reports a pooled connection that Postgres closed mid-query (a restart, a

@@ -1,0 +1,91 @@
+/**
+ * Times the dashboard's three reads (`read_queries.ts`) as one user, through the API gateway and
+ * PostgREST with that user's token, exactly as the dashboard will make them with supabase-js. The
+ * reads run one at a time, in turn, after a warm-up; the first (cold) read of each is reported
+ * apart. Prints a Markdown table: rows returned, first read, p50, p99 and max in milliseconds.
+ *
+ * `scripts/bench-db` runs it after loading 1M events; by hand, with the stack running:
+ *
+ * ```sh
+ * tools/node_modules/deno/deno run --allow-net=127.0.0.1 --allow-env --allow-read --allow-run \
+ *   scripts/load/read_bench.ts --user <uuid> --reads 200
+ * ```
+ *
+ * Exits non-zero when a read fails or returns no rows (a user without data, or a stack whose
+ * PostgREST serves another database).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { createClient } from "@supabase/supabase-js";
+import type { Database } from "../../supabase/functions/_shared/database.types.ts";
+import { signUserToken } from "../../tests/support/fixtures.ts";
+import { loadStackEnv } from "../../tests/support/stack_env.ts";
+import { DASHBOARD_QUERIES } from "./read_queries.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    user: { type: "string" },
+    reads: { type: "string", default: "200" },
+    warmup: { type: "string", default: "5" },
+  },
+});
+if (!args.user) throw new Error("--user <uuid> is required: the user whose dashboard is read");
+const reads = Number(args.reads);
+const warmup = Number(args.warmup);
+
+const env = await loadStackEnv();
+const token = await signUserToken(env.jwtSecret, { sub: args.user });
+const supabase = createClient<Database>(env.apiUrl, env.anonKey, {
+  accessToken: () => Promise.resolve(token),
+});
+
+type Name = keyof typeof DASHBOARD_QUERIES;
+const names = Object.keys(DASHBOARD_QUERIES) as Name[];
+
+/** One read, timed from the call to the parsed rows, as the dashboard would wait for it. */
+async function timedRead(name: Name): Promise<{ ms: number; rows: number }> {
+  const started = performance.now();
+  const { data, error } = await DASHBOARD_QUERIES[name](supabase);
+  const ms = performance.now() - started;
+  if (error) throw new Error(`${name} failed: ${error.code} ${error.message}`);
+  if (!data?.length) {
+    throw new Error(`${name} returned no rows: does user ${args.user} have events in this stack?`);
+  }
+  return { ms, rows: data.length };
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+}
+
+const first = new Map<Name, number>();
+const samples = new Map<Name, number[]>(names.map((name) => [name, []]));
+const rows = new Map<Name, number>();
+for (let round = 0; round < warmup + reads; round++) {
+  for (const name of names) {
+    const { ms, rows: count } = await timedRead(name);
+    if (round === 0) first.set(name, ms);
+    if (round >= warmup) samples.get(name)!.push(ms);
+    rows.set(name, count);
+  }
+}
+
+const ms = (value: number) => value.toFixed(1);
+console.log(`| query | rows | first read ms | p50 ms | p99 ms | max ms |`);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: |`);
+let slowest = 0;
+for (const name of names) {
+  const sorted = samples.get(name)!.sort((a, b) => a - b);
+  const p50 = percentile(sorted, 0.5);
+  slowest = Math.max(slowest, p50);
+  console.log(
+    `| ${name} | ${rows.get(name)} | ${ms(first.get(name)!)} | ${ms(p50)} | ` +
+      `${ms(percentile(sorted, 0.99))} | ${ms(sorted[sorted.length - 1])} |`,
+  );
+}
+console.log(
+  `\n${reads} timed reads of each query after ${warmup} warm-up rounds; ` +
+    `p50 target < 50 ms: ${slowest < 50 ? "met" : "NOT MET"} (slowest p50 ${ms(slowest)} ms)`,
+);
