@@ -5,7 +5,12 @@
  * @module
  */
 import { gunzipSync } from "node:zlib";
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "./errors.ts";
+import {
+  PayloadTooLargeError,
+  RequestTimeoutError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "./errors.ts";
 
 // Gzip adds about 5 bytes per 64 KiB stored block plus an 18-byte frame, so even an
 // incompressible body within the limit stays under limit + 1 KiB on the wire.
@@ -30,14 +35,19 @@ export function assertJsonContentType(headers: Headers): void {
 
 /**
  * Reads the whole body, gunzipping it when `Content-Encoding: gzip`, and stops with 413 as soon
- * as more than `maxBytes` have been produced.
+ * as more than `maxBytes` have been produced, or with 408 when `signal` aborts first (the body
+ * is then cancelled).
  *
  * @example
  * ```ts
- * const bytes = await readBoundedBody(request, 512 * 1024);
+ * const bytes = await readBoundedBody(request, 512 * 1024, AbortSignal.timeout(10_000));
  * ```
  */
-export async function readBoundedBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readBoundedBody(
+  request: Request,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   const gzip = isGzip(request.headers.get("content-encoding"));
   const wireLimit = gzip ? maxBytes + GZIP_WIRE_ALLOWANCE : maxBytes;
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -45,7 +55,7 @@ export async function readBoundedBody(request: Request, maxBytes: number): Promi
   if (request.body === null) return new Uint8Array();
   // The wire bytes are bounded first (for gzip too: a stream of empty blocks could otherwise be
   // read forever), and they are at most about 513 KiB, so holding them is cheap.
-  const wire = await collect(request.body, wireLimit, maxBytes);
+  const wire = await collect(request.body, wireLimit, maxBytes, signal);
   return gzip ? gunzipBounded(wire, maxBytes) : wire;
 }
 
@@ -71,13 +81,23 @@ async function collect(
   stream: ReadableStream<Uint8Array>,
   limit: number,
   reportedLimit: number,
+  signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
   const reader = stream.getReader();
+  // Cancelling ends a pending read at once (as done), so a stalled client is not waited for.
+  const stop = () => void reader.cancel().catch(() => {});
+  const timedOut = () => {
+    stop();
+    return new RequestTimeoutError();
+  };
+  signal?.addEventListener("abort", stop, { once: true });
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     while (true) {
+      if (signal?.aborted) throw timedOut();
       const { done, value } = await reader.read();
+      if (signal?.aborted) throw timedOut();
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
@@ -87,9 +107,11 @@ async function collect(
       chunks.push(value);
     }
   } catch (error) {
-    if (error instanceof PayloadTooLargeError) throw error;
+    if (error instanceof PayloadTooLargeError || error instanceof RequestTimeoutError) throw error;
     // A broken upload is the client's problem, never a 500.
     throw new ValidationError("invalid_json", "The body could not be read");
+  } finally {
+    signal?.removeEventListener("abort", stop);
   }
   // Most bodies arrive in one chunk: no second copy then.
   if (chunks.length === 1) return chunks[0];

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { constants, deflateRawSync, gzipSync } from "node:zlib";
 import { assertJsonContentType, parseJsonBody, readBoundedBody } from "./body.ts";
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "./errors.ts";
+import {
+  PayloadTooLargeError,
+  RequestTimeoutError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "./errors.ts";
 
 const LIMIT = 1024;
 
@@ -185,6 +190,29 @@ Deno.test("a bomb of many gzip members is cut off at the limit too", async () =>
   const bomb = concat(...Array.from({ length: 400 }, () => member));
   assert.ok(bomb.byteLength < 512 * 1024, "400 members of 256 KiB of zeros, under the wire limit");
   await assert.rejects(readBoundedBody(gzipRequest(bomb), 512 * 1024), PayloadTooLargeError);
+});
+
+Deno.test("a deadline that passes mid-body is a 408, and the body is cancelled", async () => {
+  let cancelled = false;
+  const stalled = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"a":'));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const deadline = new AbortController();
+  const reading = readBoundedBody(request(stalled), LIMIT, deadline.signal);
+  deadline.abort();
+  await assert.rejects(reading, RequestTimeoutError);
+  assert.ok(cancelled);
+
+  const late = request('{"a":1}');
+  await assert.rejects(readBoundedBody(late, LIMIT, AbortSignal.abort()), RequestTimeoutError);
+  // A body read in time is not affected by a deadline that never passes.
+  const inTime = await readBoundedBody(request("{}"), LIMIT, new AbortController().signal);
+  assert.equal(inTime.byteLength, 2);
 });
 
 Deno.test("a body stream that fails midway is a 400", async () => {

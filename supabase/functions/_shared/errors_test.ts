@@ -4,6 +4,7 @@ import {
   JobNotOwnedError,
   MethodNotAllowedError,
   PayloadTooLargeError,
+  RequestTimeoutError,
   toResponse,
   UnsupportedMediaTypeError,
   UpstreamUnavailableError,
@@ -16,6 +17,7 @@ Deno.test("known errors keep their status, code and extra fields", async () => {
     [new AuthError("missing_token", "no"), 401, "missing_token"],
     [new JobNotOwnedError(["j"]), 403, "job_not_owned"],
     [new MethodNotAllowedError(), 405, "method_not_allowed"],
+    [new RequestTimeoutError(), 408, "request_timeout"],
     [new PayloadTooLargeError("big"), 413, "payload_too_large"],
     [new UnsupportedMediaTypeError("xml"), 415, "unsupported_media_type"],
     [new UpstreamUnavailableError("network"), 503, "upstream_unavailable"],
@@ -61,4 +63,8 @@ Deno.test("an unknown error becomes a 500 that shows only the request id", async
 Deno.test("non-Error throwables are 500s too", () => {
   assert.equal(toResponse("a string", "r").status, 500);
   assert.equal(toResponse(undefined, "r").status, 500);
+});
+
+Deno.test("a 408 closes the connection", () => {
+  assert.equal(toResponse(new RequestTimeoutError(), "r").headers.get("connection"), "close");
 });

@@ -30,7 +30,13 @@ export interface HandlerDeps {
   /** Optional positive cache of verified (user, job) pairs. */
   ownershipCache?: OwnershipCache;
   logger: Logger;
-  config: { allowedOrigins: AllowedOrigins };
+  /** Runs `callback` after `delayMs` unless the returned function cancels it (the body deadline). */
+  schedule: (delayMs: number, callback: () => void) => () => void;
+  config: {
+    allowedOrigins: AllowedOrigins;
+    /** How long the body may take to arrive once the function waits for it: then 408. */
+    bodyTimeoutMs: number;
+  };
 }
 
 /**
@@ -47,7 +53,7 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
   return async (request) => {
     const receivedAt = deps.now();
     const requestId = deps.newRequestId();
-    const facts: RequestFacts = { userId: null, events: null };
+    const facts: RequestFacts = { userId: null, events: null, bodyRead: false };
     let response: Response;
     let failure: unknown = null;
     try {
@@ -61,6 +67,7 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     const cors = corsHeaders(request.headers.get("origin"), deps.config.allowedOrigins);
     for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
     response.headers.set("x-request-id", requestId);
+    if (request.body !== null && !facts.bodyRead) await closeUnread(request, response);
 
     deps.logger.log({
       level: response.status >= 500 ? "error" : "info",
@@ -76,6 +83,15 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     });
     return response;
   };
+}
+
+/**
+ * An answer given before the body was read whole closes the connection: otherwise the server
+ * would keep it open for the unread rest, which a slow or malicious client may never send.
+ */
+async function closeUnread(request: Request, response: Response): Promise<void> {
+  response.headers.set("Connection", "close");
+  if (!request.bodyUsed) await request.body?.cancel().catch(() => {});
 }
 
 /** What to log about a failure: names and codes only, never messages that may quote data. */
