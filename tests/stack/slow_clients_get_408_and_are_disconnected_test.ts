@@ -58,14 +58,20 @@ const env = await loadStackEnv();
 const gateway = Number(new URL(env.apiUrl).port);
 const fn = await functionPort();
 const token = await withFixtures(async (db) => (await db.createUser("slow")).token);
-const [viaGateway, atFunction, earlyAnswer] = await Promise.all([
-  stall(gateway, "/functions/v1/track-event", { token }),
-  stall(fn, "/track-event", { token, waitForClose: false }),
-  stall(fn, "/track-event", { thenSendTheRest: true }),
+// Each outcome, or its failure, goes to its own test.
+const settled = (outcome: Promise<Outcome>) => outcome.catch((error: Error) => error);
+const outcomes = await Promise.all([
+  settled(stall(gateway, "/functions/v1/track-event", { token })),
+  settled(stall(fn, "/track-event", { token, waitForClose: false })),
+  settled(stall(fn, "/track-event", { thenSendTheRest: true })),
 ]);
+const [viaGateway, atFunction, earlyAnswer] = outcomes.map((outcome) => () => {
+  if (outcome instanceof Error) throw outcome;
+  return outcome;
+});
 
 Deno.test("through the gateway: 408 request_timeout at the deadline, then the connection closes", () => {
-  const { response, closedAfterMs } = viaGateway;
+  const { response, closedAfterMs } = viaGateway();
   assert.equal(response.status, 408);
   assert.equal(JSON.parse(response.body).error.code, "request_timeout");
   assert.match(response.headers.get("connection") ?? "", /\bclose\b/);
@@ -75,7 +81,7 @@ Deno.test("through the gateway: 408 request_timeout at the deadline, then the co
 });
 
 Deno.test("at the function: 408 request_timeout at the deadline, with Connection: close", () => {
-  const { response } = atFunction;
+  const { response } = atFunction();
   assert.equal(response.status, 408);
   assert.equal(JSON.parse(response.body).error.code, "request_timeout");
   assert.match(response.headers.get("connection") ?? "", /\bclose\b/);
@@ -86,7 +92,7 @@ Deno.test("at the function: 408 request_timeout at the deadline, with Connection
 });
 
 Deno.test("at the function: a 401 before the body says Connection: close, and the connection ends with the body", () => {
-  const { response, closedAfterMs } = earlyAnswer;
+  const { response, closedAfterMs } = earlyAnswer();
   assert.equal(response.status, 401);
   assert.match(response.headers.get("connection") ?? "", /\bclose\b/);
   assert.ok(response.afterMs < DEADLINE_MS, "answered at once, without waiting for the body");

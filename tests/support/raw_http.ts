@@ -41,8 +41,12 @@ export class RawClient {
     await this.conn.write(new TextEncoder().encode(text));
   }
 
-  /** The first response, once its head has arrived; throws after `timeoutMs`. */
+  /**
+   * The first response, once its head and its body (framed by Content-Length or chunked) have
+   * arrived; throws after `timeoutMs`.
+   */
   async waitForResponse(timeoutMs: number): Promise<RawResponse> {
+    const giveUpAt = performance.now() + timeoutMs;
     await this.#until(() => this.#headAt !== null, timeoutMs);
     const end = this.#received.indexOf("\r\n\r\n");
     const [statusLine, ...lines] = this.#received.slice(0, end).split("\r\n");
@@ -51,10 +55,20 @@ export class RawClient {
       const colon = line.indexOf(":");
       headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
     }
+    const length = Number(headers.get("content-length") ?? NaN);
+    const chunked = headers.get("transfer-encoding")?.includes("chunked") ?? false;
+    const bodySoFar = () => this.#received.slice(end + 4);
+    const complete = () => {
+      if (this.#closedAt !== null) return true;
+      if (chunked) return bodySoFar().includes("0\r\n\r\n");
+      if (Number.isNaN(length)) return true; // No framing: whatever has arrived.
+      return new TextEncoder().encode(bodySoFar()).byteLength >= length;
+    };
+    await this.#until(complete, giveUpAt - performance.now());
     return {
       status: Number(statusLine.split(" ")[1]),
       headers,
-      body: this.#received.slice(end + 4),
+      body: chunked ? unchunk(bodySoFar()) : bodySoFar(),
       afterMs: this.#headAt! - this.#startedAt,
     };
   }
@@ -118,5 +132,18 @@ export class RawClient {
       });
       clearTimeout(timer);
     }
+  }
+}
+
+/** The payload of a complete chunked body. */
+function unchunk(text: string): string {
+  let payload = "";
+  let rest = text;
+  while (true) {
+    const lineEnd = rest.indexOf("\r\n");
+    const size = parseInt(rest.slice(0, lineEnd), 16);
+    if (!(size > 0)) return payload;
+    payload += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+    rest = rest.slice(lineEnd + 2 + size + 2);
   }
 }
