@@ -122,7 +122,8 @@ function makeHandler(kind: StoreKind, cachedToken: boolean, bodies: Body[]) {
     storeFor,
     ownershipCache: createOwnershipCache({ ttlMs: 60_000, maxEntries: 10_000, now: () => NOW }),
     logger: createJsonLogger(() => {}),
-    config: { allowedOrigins: "*" },
+    schedule: () => () => {},
+    config: { allowedOrigins: "*", bodyTimeoutMs: 10_000 },
   });
   // The fake store records every call; forget them so each request creates rows again.
   const reset = () => {

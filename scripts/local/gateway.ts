@@ -6,7 +6,9 @@
  * - `/functions/v1/<name>/*` goes to the function named `<name>`.
  * - `/health` answers for the gateway itself.
  *
- * Bodies stream in both directions; status codes and headers pass unchanged.
+ * Status codes, headers and bodies pass unchanged. Like a hosted gateway, it does not let a slow
+ * client hold a connection: it is served with the deadlines of `serve_with_deadlines.ts`, which
+ * reads each request body whole before passing it on, as Kong does by default.
  *
  * @example
  * ```ts
@@ -14,9 +16,10 @@
  *   rest: "http://127.0.0.1:32330",
  *   functions: { "track-event": "http://127.0.0.1:32332" },
  * });
- * Deno.serve({ port: 54321 }, handler);
+ * const response = await handler(new Request("http://127.0.0.1:54321/health"));
  * ```
  */
+import { type Deadlines, serveWithDeadlines } from "./serve_with_deadlines.ts";
 
 export interface GatewayConfig {
   rest: string;
@@ -61,6 +64,7 @@ async function proxy(request: Request, target: string): Promise<Response> {
       headers: forwardHeaders(request),
       body: request.body,
       redirect: "manual",
+      signal: request.signal,
     });
     const headers = new Headers(upstream.headers);
     for (const name of HOP_BY_HOP) headers.delete(name);
@@ -104,12 +108,44 @@ function requireEnv(name: string): string {
   return value;
 }
 
+function milliseconds(name: string, fallback: number): number {
+  const value = Number(Deno.env.get(name) || fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+/** The gateway's deadlines; the body's is the function's default (10 s). */
+export function gatewayDeadlines(): Deadlines {
+  return {
+    bodyTimeoutMs: milliseconds("GATEWAY_BODY_TIMEOUT_MS", 10_000),
+    headersTimeoutMs: milliseconds("GATEWAY_HEADERS_TIMEOUT_MS", 10_000),
+    keepAliveTimeoutMs: milliseconds("GATEWAY_KEEPALIVE_TIMEOUT_MS", 60_000),
+  };
+}
+
+/**
+ * The 408 for a body that missed the gateway's deadline: in the function's error format on
+ * function routes (as the function itself answers), in Kong's elsewhere.
+ */
+export function timeoutResponse(path: string, timeoutMs: number): Response {
+  const message = `The request body did not arrive within ${timeoutMs} ms`;
+  return path.startsWith("/functions/v1/")
+    ? json(408, { error: { code: "request_timeout", message } })
+    : json(408, { message });
+}
+
 if (import.meta.main) {
   const functions = Object.fromEntries(
     requireEnv("GATEWAY_FUNCTIONS").split(",").map((entry) => entry.split("=", 2)),
   );
-  Deno.serve(
-    { hostname: "127.0.0.1", port: Number(requireEnv("GATEWAY_PORT")), onListen: () => {} },
+  const deadlines = gatewayDeadlines();
+  await serveWithDeadlines(
     createGateway({ rest: requireEnv("GATEWAY_REST_UPSTREAM"), functions }),
+    {
+      hostname: "127.0.0.1",
+      port: Number(requireEnv("GATEWAY_PORT")),
+      deadlines,
+      timeoutResponse: (path) => timeoutResponse(path, deadlines.bodyTimeoutMs),
+    },
   );
 }

@@ -82,6 +82,22 @@ export class MethodNotAllowedError extends HttpError {
   }
 }
 
+/**
+ * 408: the body did not arrive within the deadline. The answer closes the connection: its unread
+ * rest would otherwise hold it.
+ */
+export class RequestTimeoutError extends HttpError {
+  constructor() {
+    super(
+      408,
+      "request_timeout",
+      "The request body did not arrive in time; send it again",
+      {},
+      { Connection: "close" },
+    );
+  }
+}
+
 /** 413: the body or one event is over its size limit. */
 export class PayloadTooLargeError extends HttpError {
   constructor(message: string, details: Record<string, unknown> = {}) {

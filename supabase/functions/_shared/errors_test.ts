@@ -4,6 +4,7 @@ import {
   JobNotOwnedError,
   MethodNotAllowedError,
   PayloadTooLargeError,
+  RequestTimeoutError,
   toResponse,
   UnsupportedMediaTypeError,
   UpstreamUnavailableError,
@@ -16,6 +17,7 @@ Deno.test("known errors keep their status, code and extra fields", async () => {
     [new AuthError("missing_token", "no"), 401, "missing_token"],
     [new JobNotOwnedError(["j"]), 403, "job_not_owned"],
     [new MethodNotAllowedError(), 405, "method_not_allowed"],
+    [new RequestTimeoutError(), 408, "request_timeout"],
     [new PayloadTooLargeError("big"), 413, "payload_too_large"],
     [new UnsupportedMediaTypeError("xml"), 415, "unsupported_media_type"],
     [new UpstreamUnavailableError("network"), 503, "upstream_unavailable"],
@@ -79,4 +81,8 @@ Deno.test("a 400 lists at most 100 issues, in order, and counts them all", async
     .json();
   assert.equal(few.error.issues.length, 2);
   assert.equal(few.error.issue_count, 2);
+});
+
+Deno.test("a 408 closes the connection", () => {
+  assert.equal(toResponse(new RequestTimeoutError(), "r").headers.get("connection"), "close");
 });

@@ -15,6 +15,7 @@ export interface Config {
   tokenKeys: TokenKeys;
   allowedOrigins: AllowedOrigins;
   upstreamTimeoutMs: number;
+  bodyTimeoutMs: number;
 }
 
 /**
@@ -44,11 +45,13 @@ export function loadConfig(env: (name: string) => string | undefined): Config {
     problems.push("set SUPABASE_JWKS or JWT_SECRET (alias SUPABASE_JWT_SECRET) to verify tokens");
   }
 
-  const timeoutText = read("TRACK_EVENT_UPSTREAM_TIMEOUT_MS") ?? "5000";
-  const upstreamTimeoutMs = Number(timeoutText);
-  if (!Number.isInteger(upstreamTimeoutMs) || upstreamTimeoutMs <= 0) {
-    problems.push("TRACK_EVENT_UPSTREAM_TIMEOUT_MS must be a positive integer");
-  }
+  const upstreamTimeoutMs = positiveInteger(
+    read,
+    "TRACK_EVENT_UPSTREAM_TIMEOUT_MS",
+    5000,
+    problems,
+  );
+  const bodyTimeoutMs = positiveInteger(read, "TRACK_EVENT_BODY_TIMEOUT_MS", 10_000, problems);
 
   if (problems.length > 0 || supabaseUrl === undefined || anonKey === undefined) {
     throw new Error(`track-event configuration: ${problems.join("; ")}`);
@@ -59,7 +62,20 @@ export function loadConfig(env: (name: string) => string | undefined): Config {
     tokenKeys: { jwtSecret, jwks },
     allowedOrigins: parseAllowedOrigins(read("TRACK_EVENT_ALLOWED_ORIGINS")),
     upstreamTimeoutMs,
+    bodyTimeoutMs,
   };
+}
+
+/** A whole number of milliseconds above zero, or `fallback` when the variable is unset. */
+function positiveInteger(
+  read: (name: string) => string | undefined,
+  name: string,
+  fallback: number,
+  problems: string[],
+): number {
+  const value = Number(read(name) ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) problems.push(`${name} must be a positive integer`);
+  return value;
 }
 
 /** A JWKS as `{ "keys": [...] }` (or a bare array); none when it holds no public keys. */

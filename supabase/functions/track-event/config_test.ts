@@ -4,13 +4,14 @@ import { loadConfig } from "./config.ts";
 const BASE = { SUPABASE_URL: "http://127.0.0.1:54321", SUPABASE_ANON_KEY: "anon", JWT_SECRET: "s" };
 const env = (vars: Record<string, string>) => (name: string) => vars[name];
 
-Deno.test("defaults: any origin, 5 s upstream timeout", () => {
+Deno.test("defaults: any origin, 5 s upstream timeout, 10 s body deadline", () => {
   assert.deepEqual(loadConfig(env(BASE)), {
     supabaseUrl: "http://127.0.0.1:54321",
     anonKey: "anon",
     tokenKeys: { jwtSecret: "s", jwks: undefined },
     allowedOrigins: "*",
     upstreamTimeoutMs: 5000,
+    bodyTimeoutMs: 10_000,
   });
 });
 
@@ -44,19 +45,20 @@ Deno.test("SUPABASE_JWKS alone is enough; symmetric keys in it are dropped", () 
   assert.throws(() => loadConfig(env({ ...rest, SUPABASE_JWKS: "{}" })), /keys/);
 });
 
-Deno.test("allowed origins and the timeout are read and checked", () => {
+Deno.test("allowed origins and the timeouts are read and checked", () => {
   const config = loadConfig(env({
     ...BASE,
     TRACK_EVENT_ALLOWED_ORIGINS: "https://app.example, https://admin.example",
     TRACK_EVENT_UPSTREAM_TIMEOUT_MS: "1500",
+    TRACK_EVENT_BODY_TIMEOUT_MS: "2500",
   }));
   assert.deepEqual(config.allowedOrigins, ["https://app.example", "https://admin.example"]);
   assert.equal(config.upstreamTimeoutMs, 1500);
-  for (const bad of ["0", "-1", "1.5", "soon"]) {
-    assert.throws(
-      () => loadConfig(env({ ...BASE, TRACK_EVENT_UPSTREAM_TIMEOUT_MS: bad })),
-      /TIMEOUT/,
-    );
+  assert.equal(config.bodyTimeoutMs, 2500);
+  for (const name of ["TRACK_EVENT_UPSTREAM_TIMEOUT_MS", "TRACK_EVENT_BODY_TIMEOUT_MS"]) {
+    for (const bad of ["0", "-1", "1.5", "soon"]) {
+      assert.throws(() => loadConfig(env({ ...BASE, [name]: bad })), new RegExp(name));
+    }
   }
   assert.throws(() => loadConfig(env({ ...BASE, SUPABASE_URL: "not a url" })), /not a URL/);
 });

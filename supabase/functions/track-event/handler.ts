@@ -30,7 +30,13 @@ export interface HandlerDeps {
   /** Optional positive cache of verified (user, job) pairs. */
   ownershipCache?: OwnershipCache;
   logger: Logger;
-  config: { allowedOrigins: AllowedOrigins };
+  /** Runs `callback` after `delayMs` unless the returned function cancels it (the body deadline). */
+  schedule: (delayMs: number, callback: () => void) => () => void;
+  config: {
+    allowedOrigins: AllowedOrigins;
+    /** How long the body may take to arrive once the function waits for it: then 408. */
+    bodyTimeoutMs: number;
+  };
 }
 
 /**
@@ -47,7 +53,7 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
   return async (request) => {
     const receivedAt = deps.now();
     const requestId = deps.newRequestId();
-    const facts: RequestFacts = { userId: null, events: null };
+    const facts: RequestFacts = { userId: null, events: null, bodyRead: false };
     let response: Response;
     let failure: unknown = null;
     try {
@@ -61,6 +67,11 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     const cors = corsHeaders(request.headers.get("origin"), deps.config.allowedOrigins);
     for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
     response.headers.set("x-request-id", requestId);
+    // Answered before the body was read whole: the connection must not wait for the unread rest,
+    // which a slow or malicious client may never send.
+    if (declaresBody(request.headers) && !facts.bodyRead) {
+      response.headers.set("Connection", "close");
+    }
 
     deps.logger.log({
       level: response.status >= 500 ? "error" : "info",
@@ -76,6 +87,15 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     });
     return response;
   };
+}
+
+/**
+ * Whether the request declares a body, judged from its framing headers. `request.body` is not
+ * touched: Deno.serve (2.9) reads the unread rest of a body before it closes a connection, and
+ * once the handler has taken the body it keeps the connection open even after that rest.
+ */
+function declaresBody(headers: Headers): boolean {
+  return headers.has("transfer-encoding") || Number(headers.get("content-length") ?? "0") > 0;
 }
 
 /** What to log about a failure: names and codes only, never messages that may quote data. */

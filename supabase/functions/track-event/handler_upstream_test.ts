@@ -28,7 +28,8 @@ function rig(respond: Responder) {
       fetch: fetchImpl,
     }),
     logger: { log: (entry) => logs.push(entry) },
-    config: { allowedOrigins: "*" },
+    schedule: () => () => {},
+    config: { allowedOrigins: "*", bodyTimeoutMs: 10_000 },
   });
   return { handle, logs, calls: () => calls };
 }

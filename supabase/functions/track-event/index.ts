@@ -28,5 +28,9 @@ Deno.serve(createHandler({
   }),
   ownershipCache: createOwnershipCache({ ttlMs: 60_000, maxEntries: 10_000, now }),
   logger: createJsonLogger(),
-  config: { allowedOrigins: config.allowedOrigins },
+  schedule: (delayMs, callback) => {
+    const timer = setTimeout(callback, delayMs);
+    return () => clearTimeout(timer);
+  },
+  config: { allowedOrigins: config.allowedOrigins, bodyTimeoutMs: config.bodyTimeoutMs },
 }));

@@ -18,6 +18,8 @@ import { type EventStore, StoreRejectedError } from "./store.ts";
 export interface RequestFacts {
   userId: string | null;
   events: number | null;
+  /** Whether the body was read whole (an answer before that closes the connection). */
+  bodyRead: boolean;
 }
 
 /**
@@ -26,7 +28,8 @@ export interface RequestFacts {
  *
  * @example
  * ```ts
- * const response = await ingest(request, deps, deps.now(), { userId: null, events: null });
+ * const facts = { userId: null, events: null, bodyRead: false };
+ * const response = await ingest(request, deps, deps.now(), facts);
  * ```
  */
 export async function ingest(
@@ -41,7 +44,9 @@ export async function ingest(
   facts.userId = userId;
 
   assertJsonContentType(request.headers);
-  const body = parseJsonBody(await readBoundedBody(request, MAX_BODY_BYTES));
+  const bytes = await readBodyInTime(request, deps);
+  facts.bodyRead = true;
+  const body = parseJsonBody(bytes);
   const trackRequest = parseTrackRequest(body);
   facts.events = trackRequest.events.length;
   const plan = planRows(trackRequest, receivedAt, deps.newEventId);
@@ -66,6 +71,17 @@ export async function ingest(
     throw fromStoreError(error);
   }
   return trackedResponse(plan, inserted);
+}
+
+/** Reads the body under the deadline: a client that stops sending gets 408, not a held socket. */
+async function readBodyInTime(request: Request, deps: HandlerDeps): Promise<Uint8Array> {
+  const deadline = new AbortController();
+  const cancel = deps.schedule(deps.config.bodyTimeoutMs, () => deadline.abort());
+  try {
+    return await readBoundedBody(request, MAX_BODY_BYTES, deadline.signal);
+  } finally {
+    cancel();
+  }
 }
 
 async function assertJobsVisible(

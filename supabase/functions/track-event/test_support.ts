@@ -67,20 +67,66 @@ export class FakeStore implements EventStore {
   }
 }
 
+/** One timer of {@link FakeTimers}. */
+export interface FakeTimer {
+  delayMs: number;
+  fire: () => void;
+}
+
+/** A scheduler whose timers fire only when a test fires them. */
+export class FakeTimers {
+  pending: FakeTimer[] = [];
+  scheduled = 0;
+  #waiters: (() => void)[] = [];
+
+  schedule = (delayMs: number, callback: () => void): () => void => {
+    const timer: FakeTimer = {
+      delayMs,
+      fire: () => {
+        this.#cancel(timer);
+        callback();
+      },
+    };
+    this.pending.push(timer);
+    this.scheduled++;
+    for (const wake of this.#waiters.splice(0)) wake();
+    return () => this.#cancel(timer);
+  };
+
+  /** The first pending timer, once there is one. */
+  async whenScheduled(): Promise<FakeTimer> {
+    while (this.pending.length === 0) {
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+    return this.pending[0];
+  }
+
+  #cancel(timer: FakeTimer): void {
+    this.pending = this.pending.filter((other) => other !== timer);
+  }
+}
+
 /** A handler wired with fakes, and the fakes to inspect. */
 export interface TestRig {
   handle: (request: Request) => Promise<Response>;
   store: FakeStore;
   logs: LogEntry[];
+  timers: FakeTimers;
   deps: HandlerDeps;
 }
 
-/** Builds the handler with fakes; `options` swaps in a clock, origins or a cache. */
+/** Builds the handler with fakes; `options` swaps in a clock, origins, a cache or a deadline. */
 export function createRig(
-  options: { now?: () => Date; allowedOrigins?: AllowedOrigins; cache?: OwnershipCache } = {},
+  options: {
+    now?: () => Date;
+    allowedOrigins?: AllowedOrigins;
+    cache?: OwnershipCache;
+    bodyTimeoutMs?: number;
+  } = {},
 ): TestRig {
   const store = new FakeStore();
   const logs: LogEntry[] = [];
+  const timers = new FakeTimers();
   let requestCount = 0;
   let eventCount = 0;
   const deps: HandlerDeps = {
@@ -94,9 +140,13 @@ export function createRig(
     },
     ownershipCache: options.cache,
     logger: { log: (entry) => logs.push(entry) },
-    config: { allowedOrigins: options.allowedOrigins ?? "*" },
+    schedule: timers.schedule,
+    config: {
+      allowedOrigins: options.allowedOrigins ?? "*",
+      bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
+    },
   };
-  return { handle: createHandler(deps), store, logs, deps };
+  return { handle: createHandler(deps), store, logs, timers, deps };
 }
 
 /** A POST to the function; `body` is JSON-encoded unless it is already a string or bytes. */
@@ -107,9 +157,13 @@ export function post(
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   const raw = typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
+  // As an HTTP client does; a test may declare another length.
+  const length = typeof raw === "string"
+    ? new TextEncoder().encode(raw).byteLength
+    : raw.byteLength;
   return new Request("http://localhost/track-event", {
     method: "POST",
-    headers: { ...headers, ...options.headers },
+    headers: { ...headers, "content-length": String(length), ...options.headers },
     body: raw as BodyInit,
   });
 }
