@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Issue, MAX_LISTED_ISSUES } from "./errors.ts";
+import { type Issue, MAX_LISTED_ISSUES, ValidationError } from "./errors.ts";
 
 /**
  * The issues found so far: `listed` holds the first {@link MAX_LISTED_ISSUES}, `count` all.
@@ -16,7 +16,7 @@ import { type Issue, MAX_LISTED_ISSUES } from "./errors.ts";
  * issues.add({ index: 0, path: "event", message: "is required" });
  * issues.addEach(["a", "b"], (key) => ({ index: 0, path: key, message: "is not a known field" }));
  * issues.count; // 3
- * new ValidationError("validation_failed", "Some events are not valid", issues.listed, issues.count);
+ * issues.throwIfAny("Some events are not valid"); // 400 validation_failed, 3 issues
  * ```
  */
 export class IssueList {
@@ -33,5 +33,12 @@ export class IssueList {
     const room = Math.min(items.length, MAX_LISTED_ISSUES - this.listed.length);
     for (let i = 0; i < room; i++) this.listed.push(toIssue(items[i]));
     this.count += items.length;
+  }
+
+  /** Throws a 400 `validation_failed` with the listed issues and the count, if there are any. */
+  throwIfAny(message: string): void {
+    if (this.count > 0) {
+      throw new ValidationError("validation_failed", message, this.listed, this.count);
+    }
   }
 }

@@ -53,14 +53,7 @@ export function parseTrackRequest(body: unknown): TrackRequest {
     const event = parseEvent(inputs[index], index, issues);
     if (event !== null) events.push(event);
   }
-  if (issues.count > 0) {
-    throw new ValidationError(
-      "validation_failed",
-      "Some events are not valid",
-      issues.listed,
-      issues.count,
-    );
-  }
+  issues.throwIfAny("Some events are not valid");
   return { events, sentAt };
 }
 
@@ -89,14 +82,7 @@ function batchShape(body: unknown): { inputs: unknown[]; sentAt?: number } {
   if (!Array.isArray(body.events)) {
     issues.add({ index: null, path: "events", message: "must be an array of events" });
   }
-  if (issues.count > 0) {
-    throw new ValidationError(
-      "validation_failed",
-      "The body is not valid",
-      issues.listed,
-      issues.count,
-    );
-  }
+  issues.throwIfAny("The body is not valid");
 
   const inputs = body.events as unknown[];
   if (inputs.length === 0) {
