@@ -1,0 +1,260 @@
+-- Per-user ingest limits, enforced by the database in the insert's own statement, so that every
+-- path (the function, direct PostgREST inserts, any future one) meets the same guard without an
+-- extra round trip.
+--
+-- The limiter is GCRA (the generic cell rate algorithm, a token bucket kept as one timestamp): a
+-- user may send `burst` events at once and `events_per_second` sustained. Each user has one row
+-- of state, `refilled_at`, the moment their whole burst would be available again. An insert of n
+-- events moves it n / events_per_second later, and is refused when that would put it more than
+-- burst / events_per_second ahead of now. A statement is charged once, as a whole: all or nothing.
+--
+-- The defaults (50 events/s, burst 10,000) live in private.limit_event_ingest(); per-user
+-- overrides in private.ingest_limits. Roles that bypass row-level security (service_role,
+-- postgres) are trusted and not limited.
+
+-- Objects that users must never reach. PostgREST exposes only `public`, so nothing here is an API.
+create schema if not exists private;
+
+-- Per-user overrides of the default limit, managed by operators (as postgres, e.g. in the SQL editor).
+create table private.ingest_limits (
+    user_id uuid primary key references auth.users (id) on delete cascade,
+    events_per_second double precision not null,
+    burst integer not null
+);
+
+-- The limiter's state: one timestamp per user that has ever been charged. Updated by every
+-- insert statement, so pages keep room for HOT updates.
+create table private.ingest_limiter_state (
+    user_id uuid primary key references auth.users (id) on delete cascade,
+    refilled_at timestamptz not null
+)
+with (fillfactor = 50);
+
+-- A rate must be positive and finite (NaN sorts above infinity, so this excludes it too).
+alter table private.ingest_limits
+    add constraint ingest_limits_events_per_second_positive
+    check (events_per_second > 0 and events_per_second < 'infinity'::double precision);
+
+-- A burst of at least one event, so that a single event can always get through eventually.
+alter table private.ingest_limits
+    add constraint ingest_limits_burst_positive check (burst >= 1);
+
+-- Deny by default: no API role has a policy, so even a stray grant shows no row.
+alter table private.ingest_limits enable row level security;
+
+-- Deny by default: no API role has a policy, so even a stray grant shows no row.
+alter table private.ingest_limiter_state enable row level security;
+
+-- Nobody but the owner may look inside the schema, whatever the platform's defaults were.
+revoke all on schema private from public, anon, authenticated, service_role;
+
+-- Users can neither read nor change their limit.
+revoke all on table private.ingest_limits from public, anon, authenticated, service_role;
+
+-- Users can neither read nor reset the limiter's state.
+revoke all on table private.ingest_limiter_state from public, anon, authenticated, service_role;
+
+-- The RateLimit-Policy header (IETF httpapi ratelimit-headers draft 11): the quota is the burst,
+-- and the window is the time the limiter takes to refill a whole burst.
+create function private.ingest_rate_limit_policy(events_per_second double precision, burst integer)
+returns text
+language sql
+immutable
+security invoker
+set search_path = ''
+as $$
+    select format('"events";q=%s;w=%s', burst, greatest(ceil(burst / events_per_second), 1)::bigint)
+$$;
+
+-- Called only by the refusals below.
+revoke execute on function private.ingest_rate_limit_policy(double precision, integer)
+    from public, anon, authenticated, service_role;
+
+-- Refuses the statement with HTTP 429 through PostgREST's custom errors (SQLSTATE PGRST: the
+-- message is the body, the detail the status and headers). `details` carries the numbers as a
+-- JSON string, so that the function can answer with the same values.
+create function private.raise_rate_limited(
+    events integer,
+    events_per_second double precision,
+    burst integer,
+    refilled_at timestamptz,
+    now_at timestamptz
+)
+returns void
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+    backlog_seconds double precision :=
+        greatest(extract(epoch from refilled_at - now_at)::double precision, 0);
+    retry_after_ms bigint :=
+        greatest(ceil((backlog_seconds + (events - burst) / events_per_second) * 1000), 1)::bigint;
+    retry_after_seconds bigint := ceil(retry_after_ms / 1000.0)::bigint;
+    available integer := greatest(floor(burst - backlog_seconds * events_per_second), 0)::integer;
+begin
+    raise sqlstate 'PGRST'
+        using
+            message = jsonb_build_object(
+                'code', 'rate_limited',
+                'message', 'Too many events: this user is over the ingest limit; nothing was stored',
+                'details', jsonb_build_object(
+                    'retry_after_ms', retry_after_ms,
+                    'events_per_second', events_per_second,
+                    'burst', burst,
+                    'available', available
+                )::text,
+                'hint', format('Retry after %s s', retry_after_seconds)
+            )::text,
+            detail = jsonb_build_object(
+                'status', 429,
+                'status_text', 'Too Many Requests',
+                'headers', jsonb_build_object(
+                    'Retry-After', retry_after_seconds::text,
+                    'RateLimit-Policy', private.ingest_rate_limit_policy(events_per_second, burst),
+                    'RateLimit', format('"events";r=%s;t=%s', available, retry_after_seconds)
+                )
+            )::text;
+end;
+$$;
+
+-- Called only by the trigger, which runs as the owner.
+revoke execute on function private.raise_rate_limited(integer, double precision, integer, timestamptz, timestamptz)
+    from public, anon, authenticated, service_role;
+
+-- Refuses a statement that holds more events than the user's burst: no wait would ever let it
+-- through, so it gets 413 (split the batch) and no Retry-After.
+create function private.raise_batch_exceeds_burst(
+    events integer,
+    events_per_second double precision,
+    burst integer
+)
+returns void
+language plpgsql
+immutable
+security invoker
+set search_path = ''
+as $$
+begin
+    raise sqlstate 'PGRST'
+        using
+            message = jsonb_build_object(
+                'code', 'batch_exceeds_burst',
+                'message', 'This batch has more events than this user''s burst allows at once; split it',
+                'details', jsonb_build_object(
+                    'events', events,
+                    'events_per_second', events_per_second,
+                    'burst', burst
+                )::text,
+                'hint', format('Send at most %s events per request', burst)
+            )::text,
+            detail = jsonb_build_object(
+                'status', 413,
+                'status_text', 'Content Too Large',
+                'headers', jsonb_build_object(
+                    'RateLimit-Policy', private.ingest_rate_limit_policy(events_per_second, burst)
+                )
+            )::text;
+end;
+$$;
+
+-- Called only by the trigger, which runs as the owner.
+revoke execute on function private.raise_batch_exceeds_burst(integer, double precision, integer)
+    from public, anon, authenticated, service_role;
+
+-- Charges each user in the statement for the rows it inserted, or refuses the whole statement.
+-- Security definer: users cannot touch the state, so the owner updates it on their behalf.
+-- The transition table holds only rows actually inserted, so duplicates that an upsert skipped
+-- are free, and a statement that failed (a unique violation, a policy) charged nothing.
+create function private.limit_event_ingest()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    -- The defaults for users without a row in private.ingest_limits: the one place they live.
+    default_events_per_second constant double precision := 50;
+    default_burst constant integer := 10000;
+    caller text := pg_catalog.current_setting('role');
+    -- The transaction's start: in PostgREST one request, and the same instant for every row and
+    -- every statement of a transaction, including one that waited for another's lock.
+    now_at timestamptz := pg_catalog.now();
+    trusted boolean;
+    users uuid[];
+    counts integer[];
+    events_per_second double precision;
+    burst integer;
+    emission interval;
+    tolerance interval;
+    refilled timestamptz;
+begin
+    -- The request's role, not the definer's; 'none' means no SET ROLE: the session's own user.
+    -- Signed-in users' role never bypasses RLS, so the common case skips the catalog.
+    if caller <> 'authenticated' then
+        select r.rolbypassrls or r.rolsuper
+        into trusted
+        from pg_catalog.pg_roles as r
+        where r.rolname = case when caller = 'none' then session_user else caller end;
+        if trusted then
+            return null;
+        end if;
+    end if;
+
+    -- In user order, so that two statements charging the same users lock their rows alike.
+    select
+        array_agg(c.user_id order by c.user_id),
+        array_agg(c.events order by c.user_id)
+    into users, counts
+    from (
+        select e.user_id, count(*)::integer as events
+        from inserted_events as e
+        group by e.user_id
+    ) as c;
+
+    for i in 1 .. coalesce(pg_catalog.array_length(users, 1), 0) loop
+        select l.events_per_second, l.burst
+        into events_per_second, burst
+        from private.ingest_limits as l
+        where l.user_id = users[i];
+        if not found then
+            events_per_second := default_events_per_second;
+            burst := default_burst;
+        end if;
+
+        if counts[i] > burst then
+            perform private.raise_batch_exceeds_burst(counts[i], events_per_second, burst);
+        end if;
+        emission := (counts[i] / events_per_second) * interval '1 second';
+        tolerance := (burst / events_per_second) * interval '1 second';
+
+        -- One statement: insert the first charge, or move refilled_at if the charge fits. The
+        -- row stays locked until commit, so concurrent inserts of one user queue here.
+        insert into private.ingest_limiter_state as s (user_id, refilled_at)
+        values (users[i], now_at + emission)
+        on conflict (user_id) do update
+            set refilled_at = greatest(s.refilled_at, now_at) + emission
+            where greatest(s.refilled_at, now_at) + emission <= now_at + tolerance;
+
+        if not found then
+            select s.refilled_at
+            into refilled
+            from private.ingest_limiter_state as s
+            where s.user_id = users[i];
+            perform private.raise_rate_limited(counts[i], events_per_second, burst, refilled, now_at);
+        end if;
+    end loop;
+    return null;
+end;
+$$;
+
+-- Trigger functions run only as triggers; nobody needs to call it.
+revoke execute on function private.limit_event_ingest() from public, anon, authenticated, service_role;
+
+-- One charge per insert statement, after its rows passed the policy and the constraints.
+create trigger limit_event_ingest
+    after insert on public.analytics_events
+    referencing new table as inserted_events
+    for each statement
+    execute function private.limit_event_ingest();
