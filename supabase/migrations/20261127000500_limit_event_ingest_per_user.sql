@@ -2,11 +2,11 @@
 -- path (the function, direct PostgREST inserts, any future one) meets the same guard without an
 -- extra round trip.
 --
--- The limiter is GCRA (the generic cell rate algorithm, a token bucket kept as one timestamp): a
--- user may send `burst` events at once and `events_per_second` sustained. Each user has one row
--- of state, `refilled_at`, the moment their whole burst would be available again. An insert of n
--- events moves it n / events_per_second later, and is refused when that would put it more than
--- burst / events_per_second ahead of now. A statement is charged once, as a whole: all or nothing.
+-- The limiter is a token bucket: a user may send `burst` events at once, and what they used
+-- drains at `events_per_second`. Each user has one row of state, updated once per statement: how
+-- much of the burst was in use at a moment. A statement of n new events is charged n, as a whole,
+-- or refused whole when the burst has less than n left. The state counts events, not time (as
+-- GCRA's single timestamp would), so a changed limit applies to the very next insert.
 --
 -- The defaults (50 events/s, burst 10,000) live in private.limit_event_ingest(); per-user
 -- overrides in private.ingest_limits. Roles that bypass row-level security (service_role,
@@ -22,11 +22,12 @@ create table private.ingest_limits (
     burst integer not null
 );
 
--- The limiter's state: one timestamp per user that has ever been charged. Updated by every
--- insert statement, so pages keep room for HOT updates.
+-- The limiter's state: how many events of the burst were in use at measured_at, per user that has
+-- ever been charged. Updated by every insert statement, so pages keep room for HOT updates.
 create table private.ingest_limiter_state (
     user_id uuid primary key references auth.users (id) on delete cascade,
-    refilled_at timestamptz not null
+    burst_used double precision not null,
+    measured_at timestamptz not null
 )
 with (fillfactor = 50);
 
@@ -77,22 +78,21 @@ create function private.raise_rate_limited(
     events integer,
     events_per_second double precision,
     burst integer,
-    refilled_at timestamptz,
-    now_at timestamptz
+    burst_used double precision
 )
 returns void
 language plpgsql
-stable
+immutable
 security invoker
 set search_path = ''
 as $$
 declare
-    backlog_seconds double precision :=
-        greatest(extract(epoch from refilled_at - now_at)::double precision, 0);
+    -- The time it takes to drain enough of the burst for this statement, at least a millisecond
+    -- (multiplied before dividing, so that whole milliseconds stay exact).
     retry_after_ms bigint :=
-        greatest(ceil((backlog_seconds + (events - burst) / events_per_second) * 1000), 1)::bigint;
+        greatest(ceil((burst_used + events - burst) * 1000 / events_per_second), 1)::bigint;
     retry_after_seconds bigint := ceil(retry_after_ms / 1000.0)::bigint;
-    available integer := greatest(floor(burst - backlog_seconds * events_per_second), 0)::integer;
+    available integer := greatest(floor(burst - burst_used), 0)::integer;
 begin
     raise sqlstate 'PGRST'
         using
@@ -120,7 +120,7 @@ end;
 $$;
 
 -- Called only by the trigger, which runs as the owner.
-revoke execute on function private.raise_rate_limited(integer, double precision, integer, timestamptz, timestamptz)
+revoke execute on function private.raise_rate_limited(integer, double precision, integer, double precision)
     from public, anon, authenticated, service_role;
 
 -- Refuses a statement that holds more events than the user's burst: no wait would ever let it
@@ -178,17 +178,15 @@ declare
     default_events_per_second constant double precision := 50;
     default_burst constant integer := 10000;
     caller text := pg_catalog.current_setting('role');
-    -- The transaction's start: in PostgREST one request, and the same instant for every row and
-    -- every statement of a transaction, including one that waited for another's lock.
+    -- The transaction's start: in PostgREST one request, and one instant for every statement of a
+    -- transaction, so a test (one transaction) sees time stand still.
     now_at timestamptz := pg_catalog.now();
     trusted boolean;
     users uuid[];
     counts integer[];
     events_per_second double precision;
     burst integer;
-    emission interval;
-    tolerance interval;
-    refilled timestamptz;
+    burst_used double precision;
 begin
     -- The request's role, not the definer's; 'none' means no SET ROLE: the session's own user.
     -- Signed-in users' role never bypasses RLS, so the common case skips the catalog.
@@ -226,23 +224,37 @@ begin
         if counts[i] > burst then
             perform private.raise_batch_exceeds_burst(counts[i], events_per_second, burst);
         end if;
-        emission := (counts[i] / events_per_second) * interval '1 second';
-        tolerance := (burst / events_per_second) * interval '1 second';
 
-        -- One statement: insert the first charge, or move refilled_at if the charge fits. The
-        -- row stays locked until commit, so concurrent inserts of one user queue here.
-        insert into private.ingest_limiter_state as s (user_id, refilled_at)
-        values (users[i], now_at + emission)
+        -- One statement: the first charge inserts the row; later ones drain what was used since
+        -- measured_at and add this charge, only if it fits. A transaction that started before
+        -- the last charge (it waited for the lock) counts no time as passed. The row stays
+        -- locked until commit, so concurrent inserts of one user queue here.
+        insert into private.ingest_limiter_state as s (user_id, burst_used, measured_at)
+        values (users[i], counts[i], now_at)
         on conflict (user_id) do update
-            set refilled_at = greatest(s.refilled_at, now_at) + emission
-            where greatest(s.refilled_at, now_at) + emission <= now_at + tolerance;
+            set
+                burst_used = greatest(
+                    s.burst_used
+                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * events_per_second,
+                    0
+                ) + counts[i],
+                measured_at = greatest(s.measured_at, now_at)
+            where greatest(
+                    s.burst_used
+                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * events_per_second,
+                    0
+                ) + counts[i] <= burst;
 
         if not found then
-            select s.refilled_at
-            into refilled
+            select greatest(
+                    s.burst_used
+                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * events_per_second,
+                    0
+                )
+            into burst_used
             from private.ingest_limiter_state as s
             where s.user_id = users[i];
-            perform private.raise_rate_limited(counts[i], events_per_second, burst, refilled, now_at);
+            perform private.raise_rate_limited(counts[i], events_per_second, burst, burst_used);
         end if;
     end loop;
     return null;
