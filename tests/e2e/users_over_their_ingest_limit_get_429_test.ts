@@ -1,0 +1,88 @@
+// A user over their ingest limit gets 429 with Retry-After on every path (the function and direct
+// PostgREST inserts), and the same events succeed once they have waited that long.
+//
+// Each test user gets a small limit of their own: a burst of 2, refilled at one event every four
+// seconds. The refusal needs only that the next request starts within four seconds of the burst;
+// the retry waits the whole Retry-After, so no step depends on how fast the machine is.
+import assert from "node:assert/strict";
+import { type Fixtures, withFixtures } from "../support/fixtures.ts";
+import { insertDirectly, postEvents } from "../support/track_event.ts";
+
+const LIMIT = { eventsPerSecond: 0.25, burst: 2 };
+const POLICY = '"events";q=2;w=8';
+
+const event = (name: string) => ({ event: name, event_id: crypto.randomUUID() });
+
+async function userAtTheLimit(db: Fixtures) {
+  const user = await db.createUser("limited");
+  await db.setIngestLimit(user.id, LIMIT);
+  return user;
+}
+
+function retryAfterSeconds(headers: Headers): number {
+  const seconds = Number(headers.get("retry-after"));
+  assert.ok(Number.isInteger(seconds) && seconds >= 1 && seconds <= 4, `Retry-After ${seconds}`);
+  return seconds;
+}
+
+const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+Deno.test("through the function: 429 rate_limited, then the retry after Retry-After is stored", () =>
+  withFixtures(async (db) => {
+    const user = await userAtTheLimit(db);
+    const burst = await postEvents(db.env, user.token, { events: [event("a"), event("b")] });
+    assert.equal(burst.status, 201);
+
+    const late = event("c");
+    const refused = await postEvents(db.env, user.token, late);
+    assert.equal(refused.status, 429, JSON.stringify(refused.body));
+    const seconds = retryAfterSeconds(refused.headers);
+    const error = refused.body.error as Record<string, unknown>;
+    assert.equal(error.code, "rate_limited");
+    assert.ok(typeof error.retry_after_ms === "number" && error.retry_after_ms <= seconds * 1000);
+    assert.ok((error.retry_after_ms as number) > (seconds - 1) * 1000);
+    assert.equal(refused.headers.get("ratelimit-policy"), POLICY);
+    assert.equal(refused.headers.get("ratelimit"), `"events";r=0;t=${seconds}`);
+    assert.equal((await db.eventsOf(user.id)).length, 2, "the refused event is not stored");
+
+    await sleep(seconds);
+    const retried = await postEvents(db.env, user.token, late);
+    assert.equal(retried.status, 201, JSON.stringify(retried.body));
+    assert.deepEqual(retried.body.events, [{ event_id: late.event_id, status: "created" }]);
+    assert.equal((await db.eventsOf(user.id)).length, 3);
+  }));
+
+Deno.test("through direct PostgREST: 429 with Retry-After, then the retry is stored", () =>
+  withFixtures(async (db) => {
+    const user = await userAtTheLimit(db);
+    const burst = await insertDirectly(db.env, user.token, [event("a"), event("b")]);
+    assert.equal(burst.status, 201, await burst.text());
+
+    const late = event("c");
+    const refused = await insertDirectly(db.env, user.token, late);
+    const body = await refused.json();
+    assert.equal(refused.status, 429, JSON.stringify(body));
+    const seconds = retryAfterSeconds(refused.headers);
+    assert.equal(body.code, "rate_limited");
+    assert.equal(JSON.parse(body.details).burst, 2);
+    assert.equal(refused.headers.get("ratelimit-policy"), POLICY);
+    assert.equal(refused.headers.get("ratelimit"), `"events";r=0;t=${seconds}`);
+    assert.equal((await db.eventsOf(user.id)).length, 2, "the refused event is not stored");
+
+    await sleep(seconds);
+    const retried = await insertDirectly(db.env, user.token, late);
+    assert.equal(retried.status, 201, await retried.text());
+    assert.equal((await db.eventsOf(user.id)).length, 3);
+  }));
+
+Deno.test("one user's refusals leave another user's inserts alone", () =>
+  withFixtures(async (db) => {
+    const [limited, other] = [await userAtTheLimit(db), await userAtTheLimit(db)];
+    assert.equal(
+      (await postEvents(db.env, limited.token, { events: [event("a"), event("b")] })).status,
+      201,
+    );
+    assert.equal((await postEvents(db.env, limited.token, event("c"))).status, 429);
+    const response = await postEvents(db.env, other.token, { events: [event("x"), event("y")] });
+    assert.equal(response.status, 201);
+  }));
