@@ -182,10 +182,7 @@ declare
     -- transaction, so a test (one transaction) sees time stand still.
     now_at timestamptz := pg_catalog.now();
     trusted boolean;
-    users uuid[];
-    counts integer[];
-    events_per_second double precision;
-    burst integer;
+    charge record;
     burst_used double precision;
 begin
     -- The request's role, not the definer's; 'none' means no SET ROLE: the session's own user.
@@ -200,61 +197,72 @@ begin
         end if;
     end if;
 
-    -- In user order, so that two statements charging the same users lock their rows alike.
-    select
-        array_agg(c.user_id order by c.user_id),
-        array_agg(c.events order by c.user_id)
-    into users, counts
-    from (
-        select e.user_id, count(*)::integer as events
+    -- One charge per user, with their limit; in user order, so that two statements charging the
+    -- same users lock their rows alike. Under RLS a user's statement holds only their own rows.
+    for charge in
+        select
+            e.user_id,
+            count(*)::integer as events,
+            coalesce(l.events_per_second, default_events_per_second) as events_per_second,
+            coalesce(l.burst, default_burst) as burst
         from inserted_events as e
-        group by e.user_id
-    ) as c;
+        left join private.ingest_limits as l on l.user_id = e.user_id
+        group by e.user_id, l.events_per_second, l.burst
+        order by e.user_id
+    loop
+        if charge.events > charge.burst then
+            perform private.raise_batch_exceeds_burst(charge.events, charge.events_per_second, charge.burst);
+        end if;
 
-    for i in 1 .. coalesce(pg_catalog.array_length(users, 1), 0) loop
-        select l.events_per_second, l.burst
-        into events_per_second, burst
-        from private.ingest_limits as l
-        where l.user_id = users[i];
+        -- The common case: drain what was used since measured_at, and add this charge if it
+        -- fits. A transaction that started before the last charge (it waited for the row lock)
+        -- counts no time as passed. The row stays locked until commit, so concurrent inserts of
+        -- one user queue here and each sees the other's charge.
+        update private.ingest_limiter_state as s
+        set
+            burst_used = greatest(
+                s.burst_used
+                - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
+                0
+            ) + charge.events,
+            measured_at = greatest(s.measured_at, now_at)
+        where s.user_id = charge.user_id
+            and greatest(
+                s.burst_used
+                - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
+                0
+            ) + charge.events <= charge.burst;
+
+        -- No row yet (the user's first charge), or the charge does not fit. The same charge as an
+        -- upsert settles both atomically, also against a concurrent first charge.
         if not found then
-            events_per_second := default_events_per_second;
-            burst := default_burst;
+            insert into private.ingest_limiter_state as s (user_id, burst_used, measured_at)
+            values (charge.user_id, charge.events, now_at)
+            on conflict (user_id) do update
+                set
+                    burst_used = greatest(
+                        s.burst_used
+                        - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
+                        0
+                    ) + charge.events,
+                    measured_at = greatest(s.measured_at, now_at)
+                where greatest(
+                        s.burst_used
+                        - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
+                        0
+                    ) + charge.events <= charge.burst;
         end if;
-
-        if counts[i] > burst then
-            perform private.raise_batch_exceeds_burst(counts[i], events_per_second, burst);
-        end if;
-
-        -- One statement: the first charge inserts the row; later ones drain what was used since
-        -- measured_at and add this charge, only if it fits. A transaction that started before
-        -- the last charge (it waited for the lock) counts no time as passed. The row stays
-        -- locked until commit, so concurrent inserts of one user queue here.
-        insert into private.ingest_limiter_state as s (user_id, burst_used, measured_at)
-        values (users[i], counts[i], now_at)
-        on conflict (user_id) do update
-            set
-                burst_used = greatest(
-                    s.burst_used
-                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * events_per_second,
-                    0
-                ) + counts[i],
-                measured_at = greatest(s.measured_at, now_at)
-            where greatest(
-                    s.burst_used
-                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * events_per_second,
-                    0
-                ) + counts[i] <= burst;
 
         if not found then
             select greatest(
                     s.burst_used
-                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * events_per_second,
+                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
                     0
                 )
             into burst_used
             from private.ingest_limiter_state as s
-            where s.user_id = users[i];
-            perform private.raise_rate_limited(counts[i], events_per_second, burst, burst_used);
+            where s.user_id = charge.user_id;
+            perform private.raise_rate_limited(charge.events, charge.events_per_second, charge.burst, burst_used);
         end if;
     end loop;
     return null;

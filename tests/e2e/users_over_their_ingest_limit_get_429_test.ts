@@ -86,3 +86,29 @@ Deno.test("one user's refusals leave another user's inserts alone", () =>
     const response = await postEvents(db.env, other.token, { events: [event("x"), event("y")] });
     assert.equal(response.status, 201);
   }));
+
+Deno.test("concurrent requests of one user never get more than the burst through", () =>
+  withFixtures(async (db) => {
+    // Refilled at one event per 100 s: within the test, the burst of 5 is all there is.
+    const user = await db.createUser("concurrent");
+    await db.setIngestLimit(user.id, { eventsPerSecond: 0.01, burst: 5 });
+    const responses = await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          i % 2
+            ? postEvents(db.env, user.token, event(`f${i}`)).then((r) => r.status)
+            : insertDirectly(db.env, user.token, event(`d${i}`)).then(async (r) => {
+              await r.body?.cancel();
+              return r.status;
+            }),
+      ),
+    );
+    assert.deepEqual(
+      responses.filter((s) => s !== 201 && s !== 429),
+      [],
+      "every answer is a 201 or a 429",
+    );
+    assert.equal(responses.filter((s) => s === 201).length, 5);
+    assert.equal((await db.eventsOf(user.id)).length, 5);
+  }));
