@@ -201,14 +201,22 @@ begin
     -- same users lock their rows alike. Under RLS a user's statement holds only their own rows.
     for charge in
         select
-            e.user_id,
-            count(*)::integer as events,
+            c.user_id,
+            c.events,
             coalesce(l.events_per_second, default_events_per_second) as events_per_second,
             coalesce(l.burst, default_burst) as burst
-        from inserted_events as e
-        left join private.ingest_limits as l on l.user_id = e.user_id
-        group by e.user_id, l.events_per_second, l.burst
-        order by e.user_id
+        from (
+            select e.user_id, count(*)::integer as events
+            from inserted_events as e
+            group by e.user_id
+        ) as c
+        -- Lateral: one primary-key probe per user, whatever the number of overrides.
+        left join lateral (
+            select o.events_per_second, o.burst
+            from private.ingest_limits as o
+            where o.user_id = c.user_id
+        ) as l on true
+        order by c.user_id
     loop
         if charge.events > charge.burst then
             perform private.raise_batch_exceeds_burst(charge.events, charge.events_per_second, charge.burst);
