@@ -199,11 +199,23 @@ async function measure(): Promise<void> {
         } |`,
       );
     }
+    // The stack's CPU per event (every process but this load generator): steadier than events/s
+    // on a machine whose other tenants come and go.
+    const stackCpuPerEvent = (name: string) => {
+      const t = tallies.get(name)!;
+      const ms = Object.entries(t.cpu).filter(([process]) => process !== "client")
+        .reduce((sum, [, used]) => sum + used, 0);
+      return ms / t.events;
+    };
     if (compareLimiter) {
       for (const side of ["function", "direct"] as Side[]) {
         ratios.push([
           `limiter on/off, ${side}, ${workload}`,
           rate(`${side}, limiter on`) / rate(`${side}, limiter off`),
+        ]);
+        ratios.push([
+          `limiter on/off, stack CPU per event, ${side}, ${workload}`,
+          stackCpuPerEvent(`${side}, limiter on`) / stackCpuPerEvent(`${side}, limiter off`),
         ]);
       }
       ratios.push([
