@@ -183,7 +183,9 @@ declare
     now_at timestamptz := pg_catalog.now();
     trusted boolean;
     charge record;
-    burst_used double precision;
+    user_events_per_second double precision;
+    user_burst integer;
+    burst_used_now double precision;
 begin
     -- The request's role, not the definer's; 'none' means no SET ROLE: the session's own user.
     -- Signed-in users' role never bypasses RLS, so the common case skips the catalog.
@@ -197,29 +199,25 @@ begin
         end if;
     end if;
 
-    -- One charge per user, with their limit; in user order, so that two statements charging the
-    -- same users lock their rows alike. Under RLS a user's statement holds only their own rows.
+    -- One charge per user, in user order, so that two statements charging the same users lock
+    -- their rows alike. Under RLS a user's statement holds only their own rows.
     for charge in
-        select
-            c.user_id,
-            c.events,
-            coalesce(l.events_per_second, default_events_per_second) as events_per_second,
-            coalesce(l.burst, default_burst) as burst
-        from (
-            select e.user_id, count(*)::integer as events
-            from inserted_events as e
-            group by e.user_id
-        ) as c
-        -- Lateral: one primary-key probe per user, whatever the number of overrides.
-        left join lateral (
-            select o.events_per_second, o.burst
-            from private.ingest_limits as o
-            where o.user_id = c.user_id
-        ) as l on true
-        order by c.user_id
+        select e.user_id, count(*)::integer as events
+        from inserted_events as e
+        group by e.user_id
+        order by e.user_id
     loop
-        if charge.events > charge.burst then
-            perform private.raise_batch_exceeds_burst(charge.events, charge.events_per_second, charge.burst);
+        select o.events_per_second, o.burst
+        into user_events_per_second, user_burst
+        from private.ingest_limits as o
+        where o.user_id = charge.user_id;
+        if not found then
+            user_events_per_second := default_events_per_second;
+            user_burst := default_burst;
+        end if;
+
+        if charge.events > user_burst then
+            perform private.raise_batch_exceeds_burst(charge.events, user_events_per_second, user_burst);
         end if;
 
         -- The common case: drain what was used since measured_at, and add this charge if it
@@ -230,16 +228,16 @@ begin
         set
             burst_used = greatest(
                 s.burst_used
-                - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
+                - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_events_per_second,
                 0
             ) + charge.events,
             measured_at = greatest(s.measured_at, now_at)
         where s.user_id = charge.user_id
             and greatest(
                 s.burst_used
-                - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
+                - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_events_per_second,
                 0
-            ) + charge.events <= charge.burst;
+            ) + charge.events <= user_burst;
 
         -- No row yet (the user's first charge), or the charge does not fit. The same charge as an
         -- upsert settles both atomically, also against a concurrent first charge.
@@ -250,27 +248,27 @@ begin
                 set
                     burst_used = greatest(
                         s.burst_used
-                        - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
+                        - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_events_per_second,
                         0
                     ) + charge.events,
                     measured_at = greatest(s.measured_at, now_at)
                 where greatest(
                         s.burst_used
-                        - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
+                        - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_events_per_second,
                         0
-                    ) + charge.events <= charge.burst;
+                    ) + charge.events <= user_burst;
         end if;
 
         if not found then
             select greatest(
                     s.burst_used
-                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * charge.events_per_second,
+                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_events_per_second,
                     0
                 )
-            into burst_used
+            into burst_used_now
             from private.ingest_limiter_state as s
             where s.user_id = charge.user_id;
-            perform private.raise_rate_limited(charge.events, charge.events_per_second, charge.burst, burst_used);
+            perform private.raise_rate_limited(charge.events, user_events_per_second, user_burst, burst_used_now);
         end if;
     end loop;
     return null;
