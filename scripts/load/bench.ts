@@ -6,9 +6,15 @@
  * side B posts the same rows to /rest/v1/analytics_events as `supabase.from(...).insert()` does.
  * Every request carries fresh event ids, so both sides store every event.
  *
+ * `--limiter compare` measures the per-user ingest limiter's cost: every round runs each side
+ * with the limiter's trigger enabled and disabled (A-on A-off B-on B-off ...). The bench's users
+ * have an override far above what they send, so "on" pays for the limiter but is never refused.
+ * The trigger is enabled again on exit, Ctrl-C included.
+ *
  * @example
  * ```sh
  * deno run -A scripts/load/bench.ts --seconds 10 --rounds 3 --concurrency 8
+ * deno run -A scripts/load/bench.ts --seconds 5 --rounds 3 --limiter compare
  * ```
  */
 import { parseArgs } from "node:util";
@@ -16,6 +22,7 @@ import { openFixtures } from "../../tests/support/fixtures.ts";
 import {
   cpuBetween,
   headersFor,
+  liftIngestLimits,
   makeBatch,
   makeUsers,
   procStatusKb,
@@ -32,13 +39,37 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "10" },
     rounds: { type: "string", default: "3" },
     concurrency: { type: "string", default: "8" },
+    limiter: { type: "string", default: "on" },
   },
 });
 const seconds = Number(args.seconds);
 const rounds = Number(args.rounds);
 const concurrency = Number(args.concurrency);
+if (!["on", "off", "compare"].includes(args.limiter!)) {
+  console.error("--limiter is on (the default), off or compare");
+  Deno.exit(2);
+}
+const compareLimiter = args.limiter === "compare";
 
 type Side = "function" | "direct";
+/** One measured configuration: a side, with the limiter's trigger enabled or not. */
+interface Setup {
+  side: Side;
+  limiter: boolean;
+}
+const label = (setup: Setup) =>
+  compareLimiter ? `${setup.side}, limiter ${setup.limiter ? "on" : "off"}` : setup.side;
+const setups: Setup[] = compareLimiter
+  ? [
+    { side: "function", limiter: true },
+    { side: "function", limiter: false },
+    { side: "direct", limiter: true },
+    { side: "direct", limiter: false },
+  ]
+  : [{ side: "function", limiter: args.limiter === "on" }, {
+    side: "direct",
+    limiter: args.limiter === "on",
+  }];
 interface Tally {
   events: number;
   elapsedMs: number;
@@ -56,6 +87,25 @@ const pids = await stackPids(runDir);
 const functionPid = pids.function[0];
 console.log(`setting up ${concurrency} users with their jobs`);
 const users = await makeUsers(db, concurrency, 2);
+await liftIngestLimits(db, users);
+
+// The limiter is the trigger limit_event_ingest; disabling it is the "off" side. Whatever
+// happens, the stack is left with it enabled.
+let limiterEnabled = true;
+async function setLimiter(enabled: boolean): Promise<void> {
+  if (enabled === limiterEnabled) return;
+  await db.sql.unsafe(
+    `alter table public.analytics_events ${
+      enabled ? "enable" : "disable"
+    } trigger limit_event_ingest`,
+  );
+  limiterEnabled = enabled;
+}
+const restoreLimiterAndExit = async () => {
+  await setLimiter(true);
+  Deno.exit(130);
+};
+Deno.addSignalListener("SIGINT", restoreLimiterAndExit);
 
 function requestFor(
   side: Side,
@@ -81,7 +131,9 @@ function requestFor(
   ];
 }
 
-async function phase(side: Side, size: number, tally: Tally): Promise<void> {
+async function phase(setup: Setup, size: number, tally: Tally): Promise<void> {
+  await setLimiter(setup.limiter);
+  const side = setup.side;
   // Postgres backends come and go with PostgREST's pool, so the pids are listed afresh each time.
   const cpuBefore = await sampleCpu(await stackPids(runDir));
   const deadline = performance.now() + seconds * 1000;
@@ -103,61 +155,91 @@ async function phase(side: Side, size: number, tally: Tally): Promise<void> {
   for (const [name, ms] of Object.entries(used)) tally.cpu[name] = (tally.cpu[name] ?? 0) + ms;
 }
 
-// A warm-up on both sides, so that neither pays for JIT and connection set-up in the results.
-for (const side of ["function", "direct"] as Side[]) {
-  await phase(side, 10, newTally());
-}
-// Linux resets the peak-RSS counter (VmHWM) on request, so the peak covers the measured phases.
-if (!await resetPeakRss(functionPid)) {
-  console.log("note: could not reset the function's peak RSS; VmHWM covers its whole life");
+// A warm-up of every setup, so that none pays for JIT and connection set-up in the results.
+try {
+  for (const setup of setups) await phase(setup, 10, newTally());
+  await measure();
+} finally {
+  await setLimiter(true);
+  Deno.removeSignalListener("SIGINT", restoreLimiterAndExit);
+  await db.close();
 }
 
-const rows: string[] = [];
-const cpuRows: string[] = [];
-const ratios: Record<string, number> = {};
-for (const [label, size] of [["batch of 100", 100], ["single event", 1]] as const) {
-  const tallies: Record<Side, Tally> = { function: newTally(), direct: newTally() };
-  for (let round = 1; round <= rounds; round++) {
-    for (const side of ["function", "direct"] as Side[]) {
-      console.log(`${label}: round ${round}/${rounds}, ${side} (${seconds} s)`);
-      await phase(side, size, tallies[side]);
+async function measure(): Promise<void> {
+  // Linux resets the peak-RSS counter (VmHWM) on request, so the peak covers the measured phases.
+  if (!await resetPeakRss(functionPid)) {
+    console.log("note: could not reset the function's peak RSS; VmHWM covers its whole life");
+  }
+
+  const rows: string[] = [];
+  const cpuRows: string[] = [];
+  const ratios: [string, number][] = [];
+  for (const [workload, size] of [["batch of 100", 100], ["single event", 1]] as const) {
+    const tallies = new Map(setups.map((setup) => [label(setup), newTally()]));
+    for (let round = 1; round <= rounds; round++) {
+      for (const setup of setups) {
+        console.log(`${workload}: round ${round}/${rounds}, ${label(setup)} (${seconds} s)`);
+        await phase(setup, size, tallies.get(label(setup))!);
+      }
+    }
+    const rate = (name: string) => {
+      const t = tallies.get(name)!;
+      return t.events / (t.elapsedMs / 1000);
+    };
+    for (const [name, t] of tallies) {
+      rows.push(
+        `| ${workload} | ${name} | ${rate(name).toFixed(0)} | ${
+          quantile(t.latencies, 0.5).toFixed(1)
+        } | ${quantile(t.latencies, 0.99).toFixed(1)} | ${t.latencies.length} | ${t.failures} |`,
+      );
+      const perRequest = (ms: number) => (ms / t.latencies.length).toFixed(2);
+      cpuRows.push(
+        `| ${workload} | ${name} | ${
+          Object.keys(pids).map((process) => perRequest(t.cpu[process] ?? 0)).join(" | ")
+        } |`,
+      );
+    }
+    // The stack's CPU per event (every process but this load generator): steadier than events/s
+    // on a machine whose other tenants come and go.
+    const stackCpuPerEvent = (name: string) => {
+      const t = tallies.get(name)!;
+      const ms = Object.entries(t.cpu).filter(([process]) => process !== "client")
+        .reduce((sum, [, used]) => sum + used, 0);
+      return ms / t.events;
+    };
+    if (compareLimiter) {
+      for (const side of ["function", "direct"] as Side[]) {
+        ratios.push([
+          `limiter on/off, ${side}, ${workload}`,
+          rate(`${side}, limiter on`) / rate(`${side}, limiter off`),
+        ]);
+        ratios.push([
+          `limiter on/off, stack CPU per event, ${side}, ${workload}`,
+          stackCpuPerEvent(`${side}, limiter on`) / stackCpuPerEvent(`${side}, limiter off`),
+        ]);
+      }
+      ratios.push([
+        `function/direct (limiter on), ${workload}`,
+        rate("function, limiter on") / rate("direct, limiter on"),
+      ]);
+    } else {
+      ratios.push([`function/direct, ${workload}`, rate("function") / rate("direct")]);
     }
   }
-  const rate = (t: Tally) => t.events / (t.elapsedMs / 1000);
-  for (const side of ["function", "direct"] as Side[]) {
-    const t = tallies[side];
-    rows.push(
-      `| ${label} | ${side} | ${rate(t).toFixed(0)} | ${quantile(t.latencies, 0.5).toFixed(1)} | ${
-        quantile(t.latencies, 0.99).toFixed(1)
-      } | ${t.latencies.length} | ${t.failures} |`,
-    );
-  }
-  ratios[label] = rate(tallies.function) / rate(tallies.direct);
-  for (const side of ["function", "direct"] as Side[]) {
-    const t = tallies[side];
-    const perRequest = (ms: number) => (ms / t.latencies.length).toFixed(2);
-    cpuRows.push(
-      `| ${label} | ${side} | ${
-        Object.keys(pids).map((name) => perRequest(t.cpu[name] ?? 0)).join(" | ")
-      } |`,
-    );
-  }
-}
 
-const peakMb = await procStatusKb(functionPid, "VmHWM") / 1024;
-console.log(
-  `\nconcurrency ${concurrency}, ${rounds} rounds of ${seconds} s per side, interleaved\n`,
-);
-console.log("| workload | side | events/s | p50 ms | p99 ms | requests | failures |");
-console.log("| --- | --- | --- | --- | --- | --- | --- |");
-for (const row of rows) console.log(row);
-console.log("\nCPU ms per request, by process (from /proc/<pid>/stat):\n");
-console.log(`| workload | side | ${Object.keys(pids).join(" | ")} |`);
-console.log(`| --- | --- | ${Object.keys(pids).map(() => "---").join(" | ")} |`);
-for (const row of cpuRows) console.log(row);
-console.log("");
-for (const [label, ratio] of Object.entries(ratios)) {
-  console.log(`ratio function/direct, ${label}: ${ratio.toFixed(2)}x`);
+  const peakMb = await procStatusKb(functionPid, "VmHWM") / 1024;
+  console.log(
+    `\nconcurrency ${concurrency}, ${rounds} rounds of ${seconds} s per setup, interleaved, ` +
+      `limiter ${args.limiter}\n`,
+  );
+  console.log("| workload | side | events/s | p50 ms | p99 ms | requests | failures |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  for (const row of rows) console.log(row);
+  console.log("\nCPU ms per request, by process (from /proc/<pid>/stat):\n");
+  console.log(`| workload | side | ${Object.keys(pids).join(" | ")} |`);
+  console.log(`| --- | --- | ${Object.keys(pids).map(() => "---").join(" | ")} |`);
+  for (const row of cpuRows) console.log(row);
+  console.log("");
+  for (const [name, ratio] of ratios) console.log(`ratio ${name}: ${ratio.toFixed(3)}x`);
+  console.log(`function peak RSS during the run: ${peakMb.toFixed(1)} MB`);
 }
-console.log(`function peak RSS during the run: ${peakMb.toFixed(1)} MB`);
-await db.close();

@@ -35,6 +35,17 @@ export async function makeUsers(db: Fixtures, count: number, jobsEach = 2): Prom
   return users;
 }
 
+/**
+ * An ingest limit far above anything a load run sends: the bench measures the limiter's cost, and
+ * the soak delivery, never their refusals. The limiter itself still runs for these users.
+ */
+export const UNLIMITED_INGEST = { eventsPerSecond: 1e9, burst: 1_000_000 };
+
+/** Gives each user {@link UNLIMITED_INGEST} as their override in private.ingest_limits. */
+export async function liftIngestLimits(db: Fixtures, users: readonly TestUser[]): Promise<void> {
+  for (const user of users) await db.setIngestLimit(user.id, UNLIMITED_INGEST);
+}
+
 type EventInsert = TablesInsert<"analytics_events">;
 
 /**

@@ -3,15 +3,16 @@
 -- truth is that the token no longer stands for anyone, a 401. The pre-check now says so, at no
 -- cost to the usual path: the extra look-up runs only when some named job is not visible.
 
--- Private helpers: PostgREST does not expose this schema.
-create schema if not exists private;
+-- Helpers that API functions run as the caller: signed-in users may use the schema to execute
+-- them, and hold nothing else in it. PostgREST does not expose it, so none of it is an endpoint.
+create schema if not exists internal;
 
-revoke all on schema private from public, anon;
-grant usage on schema private to authenticated;
+revoke all on schema internal from public, anon, authenticated, service_role;
+grant usage on schema internal to authenticated;
 
 -- Whether the caller's own user still exists. Security definer because users cannot read
 -- auth.users; it takes no argument, so it can tell nobody anything about another user.
-create function private.caller_exists()
+create function internal.caller_exists()
 returns boolean
 language sql
 stable
@@ -21,8 +22,8 @@ as $$
     select exists (select 1 from auth.users u where u.id = (select auth.uid()))
 $$;
 
-revoke execute on function private.caller_exists() from public, anon, authenticated;
-grant execute on function private.caller_exists() to authenticated;
+revoke execute on function internal.caller_exists() from public, anon, authenticated;
+grant execute on function internal.caller_exists() to authenticated;
 
 -- Same contract as before (the jobs policies decide, absent means not yours or not there), plus
 -- SQLSTATE PT401, which PostgREST answers with HTTP 401, when the caller's user is gone.
@@ -44,7 +45,7 @@ begin
     -- Nested, not one condition: SQL does not promise to evaluate `and` left to right, and the
     -- service role (no sub) neither needs nor may run the helper.
     if visible < cardinality(job_ids) and (select auth.uid()) is not null then
-        if not private.caller_exists() then
+        if not internal.caller_exists() then
             raise sqlstate 'PT401' using message = 'The user of this access token no longer exists';
         end if;
     end if;

@@ -61,6 +61,14 @@ export async function openFixtures() {
       const [row] = await sql`insert into public.jobs (user_id) values (${userId}) returning id`;
       return row.id;
     },
+    /** Gives the user their own ingest limit, as an operator does (private.ingest_limits). */
+    async setIngestLimit(userId: string, limit: { eventsPerSecond: number; burst: number }) {
+      await sql`
+        insert into private.ingest_limits (user_id, events_per_second, burst)
+        values (${userId}, ${limit.eventsPerSecond}, ${limit.burst})
+        on conflict (user_id) do update
+          set events_per_second = excluded.events_per_second, burst = excluded.burst`;
+    },
     async eventsOf(userId: string) {
       return await sql`
         select event_id, event, job_id, stage, properties, occurred_at, received_at

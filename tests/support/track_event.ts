@@ -42,13 +42,13 @@ export async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
 }
 
 /**
- * Inserts `row` straight through PostgREST as the holder of `token`, bypassing the function. The
- * row is typed by the generated database types, as a supabase-js insert would be.
+ * Inserts `rows` (one row or several) straight through PostgREST as the holder of `token`, bypassing
+ * the function. Rows are typed by the generated database types, as a supabase-js insert would be.
  */
 export function insertDirectly(
   env: StackEnv,
   token: string,
-  row: TablesInsert<"analytics_events">,
+  rows: TablesInsert<"analytics_events"> | TablesInsert<"analytics_events">[],
 ): Promise<Response> {
   return fetch(`${env.apiUrl}/rest/v1/analytics_events`, {
     method: "POST",
@@ -57,6 +57,6 @@ export function insertDirectly(
       authorization: `Bearer ${token}`,
       "content-type": "application/json",
     },
-    body: JSON.stringify(row),
+    body: JSON.stringify(rows),
   });
 }

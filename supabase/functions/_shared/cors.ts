@@ -44,7 +44,7 @@ export function corsHeaders(
   const headers: Record<string, string> = {
     "Access-Control-Allow-Headers": ALLOW_HEADERS,
     "Access-Control-Allow-Methods": "POST, OPTIONS",
-    "Access-Control-Expose-Headers": "x-request-id, retry-after",
+    "Access-Control-Expose-Headers": "x-request-id, retry-after, ratelimit, ratelimit-policy",
     "Access-Control-Max-Age": "86400",
   };
   if (allowed === "*") {

@@ -23,6 +23,7 @@ Deno.test("any origin gets a wildcard and no Vary", () => {
   assert.match(headers["Access-Control-Allow-Headers"], /content-encoding/);
   assert.match(headers["Access-Control-Expose-Headers"], /x-request-id/);
   assert.match(headers["Access-Control-Expose-Headers"], /retry-after/);
+  assert.match(headers["Access-Control-Expose-Headers"], /ratelimit, ratelimit-policy/);
 });
 
 Deno.test("a listed origin is echoed with Vary: Origin", () => {

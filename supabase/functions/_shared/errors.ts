@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { type IngestLimit, rateLimit, rateLimitPolicy } from "./rate_limit_headers.ts";
 
 /** An issue found in the request body: which event, which field, what is wrong. */
 export interface Issue {
@@ -124,6 +125,49 @@ export class UpstreamUnavailableError extends HttpError {
       "The database is unavailable; retry later",
       {},
       { "Retry-After": String(retryAfterSeconds) },
+    );
+  }
+}
+
+/**
+ * 429: the user is over their ingest limit; nothing was stored. `Retry-After` is in whole seconds,
+ * rounded up; the RateLimit fields follow the IETF draft (see `rate_limit_headers.ts`) when the
+ * database reported the limit.
+ */
+export class RateLimitedError extends HttpError {
+  constructor(
+    readonly retryAfterMs: number,
+    readonly limit: (IngestLimit & { available: number }) | null,
+  ) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    const headers: Record<string, string> = { "Retry-After": String(retryAfterSeconds) };
+    if (limit !== null) {
+      headers["RateLimit-Policy"] = rateLimitPolicy(limit);
+      headers["RateLimit"] = rateLimit(limit.available, retryAfterSeconds);
+    }
+    super(
+      429,
+      "rate_limited",
+      "Too many events: you are over your ingest limit; retry after Retry-After seconds",
+      { retry_after_ms: retryAfterMs },
+      headers,
+    );
+  }
+}
+
+/**
+ * 413: the batch holds more new events than the user's burst, so no wait would ever let it
+ * through whole: split it. Deliberately no `Retry-After`. `limit` is null when the database's
+ * numbers could not be read.
+ */
+export class BatchExceedsBurstError extends HttpError {
+  constructor(readonly limit: (IngestLimit & { events: number }) | null) {
+    super(
+      413,
+      "batch_exceeds_burst",
+      "This batch has more events than your ingest limit's burst allows at once; split it",
+      limit === null ? {} : { burst: limit.burst, events: limit.events },
+      limit === null ? {} : { "RateLimit-Policy": rateLimitPolicy(limit) },
     );
   }
 }

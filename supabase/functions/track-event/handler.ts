@@ -7,8 +7,10 @@
 import type { TokenVerifier } from "../_shared/auth.ts";
 import { type AllowedOrigins, corsHeaders } from "../_shared/cors.ts";
 import {
+  BatchExceedsBurstError,
   errorCode,
   MethodNotAllowedError,
+  RateLimitedError,
   toResponse,
   UpstreamUnavailableError,
 } from "../_shared/errors.ts";
@@ -101,6 +103,9 @@ function declaresBody(headers: Headers): boolean {
 /** What to log about a failure: names and codes only, never messages that may quote data. */
 function cause(error: unknown): Record<string, unknown> {
   if (error instanceof UpstreamUnavailableError) return { reason: error.reason };
+  // Refused by the ingest limit: how long the user must wait, or the burst the batch outgrew.
+  if (error instanceof RateLimitedError) return { retry_after_ms: error.retryAfterMs };
+  if (error instanceof BatchExceedsBurstError) return { burst: error.limit?.burst ?? null };
   if (error instanceof StoreRejectedError) {
     return { error: error.name, upstream_status: error.status, sqlstate: error.sqlState };
   }

@@ -7,6 +7,7 @@
 import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../_shared/database.types.ts";
 import { UpstreamUnavailableError } from "../_shared/errors.ts";
+import { ingestLimitRefusal } from "./ingest_limit_refusal.ts";
 import type { EventRow } from "./rows.ts";
 
 /** The two operations the function needs, for one caller. */
@@ -98,7 +99,7 @@ export function createSupabaseStoreFactory(options: SupabaseStoreOptions): Store
 
 interface QueryResult<Row> {
   data: Row[] | null;
-  error: { code?: string; message?: string } | null;
+  error: { code?: string; message?: string; details?: string | null } | null;
   status: number;
 }
 
@@ -122,7 +123,8 @@ function check<Row>(result: QueryResult<Row>): Row[] {
     throw new UpstreamUnavailableError(`upstream ${status} ${code}`.trim());
   }
   if (UNAVAILABLE_SQLSTATE.test(code)) throw new UpstreamUnavailableError(`sqlstate ${code}`);
-  throw new StoreRejectedError(status, code);
+  // The database's per-user ingest limit: 429 rate_limited or 413 batch_exceeds_burst.
+  throw ingestLimitRefusal(status, error) ?? new StoreRejectedError(status, code);
 }
 
 function withTimeout(fetchImpl: typeof fetch, timeoutMs: number): typeof fetch {

@@ -128,14 +128,43 @@ $$;
 revoke all on function tests.clear_authentication() from public;
 grant execute on function tests.clear_authentication() to anon, authenticated, service_role;
 
+-- Runs a statement and returns the error it raised as {sqlstate, message, detail}, or null. For
+-- errors whose detail matters too, such as PostgREST's custom errors (status and headers).
+create or replace function tests.error_raised_by(statement text)
+returns jsonb
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+    raised_state text;
+    raised_message text;
+    raised_detail text;
+begin
+    execute statement;
+    return null;
+exception when others then
+    get stacked diagnostics
+        raised_state = returned_sqlstate,
+        raised_message = message_text,
+        raised_detail = pg_exception_detail;
+    return jsonb_build_object('sqlstate', raised_state, 'message', raised_message, 'detail', raised_detail);
+end;
+$$;
+
+-- Called after a switch to any API role; it runs the statement with the caller's own rights.
+revoke all on function tests.error_raised_by(text) from public;
+grant execute on function tests.error_raised_by(text) to anon, authenticated, service_role;
+
 begin;
-select plan(9);
+select plan(12);
 
 select has_function('tests', 'create_user', array['text'], 'tests.create_user(name) exists');
 select has_function('tests', 'get_user_id', array['text'], 'tests.get_user_id(name) exists');
 select has_function('tests', 'authenticate_as', array['text'], 'tests.authenticate_as(name) exists');
 select has_function('tests', 'authenticate_as_service_role', 'tests.authenticate_as_service_role() exists');
 select has_function('tests', 'clear_authentication', 'tests.clear_authentication() exists');
+select has_function('tests', 'error_raised_by', array['text'], 'tests.error_raised_by(statement) exists');
 
 -- owner
 select tests.create_user('helper_check');
@@ -157,6 +186,14 @@ select ok(
     current_user::text = 'anon' and (select auth.uid()) is null,
     'clear_authentication switches to anon with no user'
 );
+
+-- any role: an error comes back with its code, message and detail; success is null
+select is(
+    tests.error_raised_by($x$ select 1 / 0 $x$) ->> 'sqlstate',
+    '22012',
+    'error_raised_by returns the SQLSTATE of the error a statement raised'
+);
+select is(tests.error_raised_by('select 1'), null, 'error_raised_by returns null when the statement succeeds');
 
 select * from finish();
 rollback;

@@ -138,7 +138,7 @@ select is(
         select format('%I.%I(%s)', n.nspname, f.proname, pg_catalog.pg_get_function_identity_arguments(f.oid))
         from pg_catalog.pg_proc as f
         join pg_catalog.pg_namespace as n on n.oid = f.pronamespace
-        where n.nspname in ('public', 'private', 'tests')
+        where n.nspname in ('public', 'private', 'internal', 'tests')
             and not exists (
                 select 1
                 from pg_catalog.pg_depend as d
@@ -154,7 +154,7 @@ select is(
         order by 1
     ),
     '{}'::text[],
-    'every function the project defines in public, private or tests has a fixed search_path'
+    'every function the project defines in public, private, internal or tests has a fixed search_path'
 );
 
 -- structure: a policy on a table without RLS does nothing, so whoever wrote it believes rows are

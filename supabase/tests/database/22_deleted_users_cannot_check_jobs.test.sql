@@ -49,7 +49,7 @@ select results_eq(
 );
 
 select throws_ok(
-    $$ select private.caller_exists() from auth.users $$,
+    $$ select internal.caller_exists() from auth.users $$,
     '42501',
     'permission denied for table users',
     'the helper answers only about the caller: users still cannot read auth.users'
@@ -68,7 +68,7 @@ select is(
 reset role;
 
 select function_privs_are(
-    'private', 'caller_exists', array[]::text[], 'anon', array[]::text[],
+    'internal', 'caller_exists', array[]::text[], 'anon', array[]::text[],
     'anonymous callers cannot run the helper'
 );
 
