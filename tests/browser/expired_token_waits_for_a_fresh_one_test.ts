@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { signUserToken } from "../support/fixtures.ts";
+import { openTrackerPage } from "./support/browser.ts";
+import { driverOf } from "./support/driver.ts";
+import { assertStoredOnce, rowsFor, waitForRows, waitUntil } from "./support/rows.ts";
+import { browserTest } from "./support/scenario.ts";
+
+browserTest(
+  "after a 401 for an expired token, the events wait and land with the fresh token",
+  async (
+    { db, context, wire },
+  ) => {
+    const user = await db.createUser("expired");
+    const expired = await signUserToken(db.env.jwtSecret, { sub: user.id, expiresInSeconds: -60 });
+    const tracker = driverOf(await openTrackerPage(context));
+    await tracker.start({
+      token: expired,
+      apiKey: db.env.anonKey,
+      flushAt: 10,
+      flushIntervalMs: 200,
+    });
+
+    const ids = await tracker.track(30, { stage: "refresh" });
+    // The server refuses the expired token; the SDK then asks the app for a fresh one.
+    await waitUntil("a 401 and a token request with forceRefresh", async () => {
+      const refused = (await wire.requests()).some((request) => request.status === 401);
+      const asked = (await tracker.tokenRequests()).some((request) => request.forceRefresh);
+      return refused && asked ? true : undefined;
+    });
+    assert.deepEqual(await rowsFor(db, ids), [], "nothing is stored with the expired token");
+    assert.equal((await tracker.stats()).dropped, 0, "a 401 drops nothing");
+
+    await tracker.setToken(user.token); // the app's session refreshed
+
+    assertStoredOnce(await waitForRows(db, ids), ids, user.id);
+    const accepted = (await wire.requests()).filter((request) => request.status === 201);
+    assert.ok(accepted.length > 0 && accepted.every((request) => request.sub === user.id));
+  },
+);
