@@ -8,6 +8,26 @@
 (() => {
   const KEY = "trackEventFetchLog";
   const realFetch = globalThis.fetch.bind(globalThis);
+  // Who the request speaks for: the `sub` of its bearer token (read, not verified).
+  const subOf = (headers) => {
+    const authorization = new Headers(headers).get("authorization") ?? "";
+    try {
+      const payload = authorization.split(" ")[1].split(".")[1];
+      return JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))).sub ?? null;
+    } catch {
+      return null;
+    }
+  };
+  // The event ids of a plain JSON body; a gzip body (never used for keepalive) gives none.
+  const eventIdsOf = (body) => {
+    if (typeof body !== "string") return null;
+    try {
+      const parsed = JSON.parse(body);
+      return (Array.isArray(parsed.events) ? parsed.events : [parsed]).map((e) => e.event_id);
+    } catch {
+      return null;
+    }
+  };
   globalThis.fetch = (input, init = {}) => {
     const url = typeof input === "string" ? input : input.url ?? String(input);
     if (!url.includes("/functions/v1/track-event")) return realFetch(input, init);
@@ -18,6 +38,8 @@
       keepalive: init.keepalive === true,
       visibility: document.visibilityState,
       online: navigator.onLine,
+      sub: subOf(init.headers),
+      eventIds: eventIdsOf(init.body),
     });
     localStorage.setItem(KEY, JSON.stringify(log));
     if (!navigator.onLine) return Promise.reject(new TypeError("Failed to fetch: offline"));

@@ -81,6 +81,10 @@ export interface LoggedFetch {
   keepalive: boolean;
   visibility: string;
   online: boolean;
+  /** The `sub` of the request's bearer token. */
+  sub: string | null;
+  /** The event ids in a plain JSON body; null for a gzip body. */
+  eventIds: string[] | null;
 }
 
 /** Reads the fetch log; it lives in localStorage, so any page of the origin can read it. */
