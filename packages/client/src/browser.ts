@@ -7,6 +7,22 @@
  */
 import type { LifecycleControl } from "./platform.ts";
 
+/** The parts of a page the lifecycle uses; tests pass fakes. */
+export interface PageLike {
+  window: EventTarget;
+  document: EventTarget & { visibilityState: string };
+  navigator: {
+    onLine?: boolean;
+    locks?: {
+      request(
+        name: string,
+        options: { signal: AbortSignal },
+        callback: () => Promise<void>,
+      ): Promise<unknown>;
+    };
+  };
+}
+
 /**
  * Connects the page's lifecycle to a tracker; with `lockName`, the tab sends only while it holds
  * that Web Lock (others queue in the shared storage and take over when it goes away).
@@ -16,24 +32,25 @@ import type { LifecycleControl } from "./platform.ts";
  * const platform = { ...globalPlatform(), attach: browserLifecycle("track-event:indexeddb:x") };
  * ```
  */
-export function browserLifecycle(lockName?: string) {
+export function browserLifecycle(lockName?: string, page?: PageLike) {
   return (control: LifecycleControl): () => void => {
-    const doc = document;
+    const { window, document, navigator } = page ?? globalThis as unknown as PageLike;
     const listeners: [EventTarget, string, () => void][] = [
-      [globalThis, "pagehide", () => control.sendOnExit()],
-      [doc, "visibilitychange", () => doc.visibilityState === "hidden" && control.sendOnExit()],
-      [globalThis, "online", () => control.setOnline(true)],
-      [globalThis, "offline", () => control.setOnline(false)],
+      [window, "pagehide", () => control.sendOnExit()],
+      [document, "visibilitychange", () => {
+        if (document.visibilityState === "hidden") control.sendOnExit();
+      }],
+      [window, "online", () => control.setOnline(true)],
+      [window, "offline", () => control.setOnline(false)],
     ];
     for (const [target, type, fn] of listeners) target.addEventListener(type, fn);
     if (navigator.onLine === false) control.setOnline(false);
 
     const abort = new AbortController();
     let release = () => {};
-    const locks = navigator.locks;
-    if (lockName && locks) {
+    if (lockName && navigator.locks) {
       control.setLeader(false);
-      locks.request(lockName, { signal: abort.signal }, () => {
+      navigator.locks.request(lockName, { signal: abort.signal }, () => {
         control.setLeader(true);
         return new Promise<void>((resolve) => release = resolve);
       }).catch(() => {});

@@ -83,15 +83,14 @@ export function createCoreTracker<E = AnyEvents>(
   let heldToken: string | null = null;
   /** The backoff is for want of a usable token, not a server failure: a new token ends it. */
   let awaitingToken = false;
-  /** Our own events whose user is not known yet, because `getAccessToken` failed. */
-  const unresolved = new Set<string>();
+  /** Events whose owner lookup at track() is still in flight. */
+  const lookingUp = new Set<string>();
   let turnToken: Promise<string | null> | undefined;
 
   const getToken = (forceRefresh: boolean) =>
     new Promise<string | null>((resolve) => resolve(options.getAccessToken({ forceRefresh })));
 
   const assign = (ids: string[], token: string | null) => {
-    for (const id of ids) unresolved.delete(id);
     if (token === null) {
       return drop(ids, "signed_out", "Tracked while signed out: no user to attribute it to");
     }
@@ -107,7 +106,9 @@ export function createCoreTracker<E = AnyEvents>(
       turnToken = getToken(false);
       queueMicrotask(() => turnToken = undefined);
     }
+    lookingUp.add(id);
     turnToken.then((token) => {
+      lookingUp.delete(id);
       lastToken = token;
       if (awaitingToken && token !== null && token !== heldToken) {
         awaitingToken = false;
@@ -115,7 +116,7 @@ export function createCoreTracker<E = AnyEvents>(
       }
       assign([id], token);
       schedule();
-    }, () => unresolved.add(id));
+    }, () => lookingUp.delete(id));
   };
 
   const enforceCap = () => {
@@ -163,8 +164,10 @@ export function createCoreTracker<E = AnyEvents>(
     let token: string | null | undefined;
     while (!closed && online && leader && platform.now() >= backoffUntil) {
       if (token === undefined) {
-        // Only events whose lookup failed before this request started take its answer.
-        const failed = [...unresolved];
+        // Events whose owner lookup failed (here, or in an earlier tracker on this storage) take
+        // the first answer asked for after the failure.
+        const failed = queue.list().filter((e) => e.sub === undefined && !lookingUp.has(e.id))
+          .map((e) => e.id);
         try {
           token = await getToken(false);
         } catch {
@@ -181,7 +184,9 @@ export function createCoreTracker<E = AnyEvents>(
         splitTo,
         MAX_BATCH_BYTES,
       );
-      if (!batch.length) return;
+      // Only other users' events (or events still being attributed) are left: poll with the
+      // backoff until their user's token is current; a new event of this user ends the wait.
+      if (!batch.length) return queue.size() ? retryLater(0, true) : undefined;
       const body = encodeBatch(batch, new Date(platform.now()).toISOString());
       const target = { url: options.url, apiKey: options.apiKey, token };
       const outcome = decide(await send(platform, target, body, false), batch, platform.now());
@@ -262,8 +267,8 @@ export function createCoreTracker<E = AnyEvents>(
       schedule(true);
     },
   });
-  // Events left by an earlier tracker on the same storage.
-  run();
+  // Events left by an earlier tracker on the same storage go out with the next interval.
+  queue.sync().then(() => schedule());
 
   return {
     track(event, fields = {}) {
@@ -289,7 +294,10 @@ export function createCoreTracker<E = AnyEvents>(
     },
     flush({ timeoutMs } = {}) {
       const { done, cancel } = queue.drained();
-      schedule(true);
+      // A wait for a token is worth a new look now; a server's backoff is kept.
+      if (awaitingToken) backoffUntil = 0;
+      if (platform.now() >= backoffUntil) run();
+      else schedule(true);
       if (timeoutMs === undefined) return done.then(() => true);
       let timeout: unknown;
       const expired = new Promise<boolean>((resolve) => {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { setImmediate } from "node:timers";
 import type { Platform } from "../src/platform.ts";
 import type { QueuedEvent, Storage, TrackerError } from "../src/types.ts";
 
@@ -13,7 +14,8 @@ export function fakeClock(start = Date.UTC(2026, 10, 27, 10)) {
   let now = start;
   let seq = 0;
   const timers = new Map<number, { at: number; fn: () => void }>();
-  const realTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+  // setImmediate, not setTimeout(0): nested zero timeouts are clamped to 4 ms.
+  const realTick = () => new Promise<void>((resolve) => setImmediate(resolve));
   const clock = {
     now: () => now,
     setTimeout: (fn: () => void, ms: number) => {
@@ -41,7 +43,8 @@ export function fakeClock(start = Date.UTC(2026, 10, 27, 10)) {
     /** Moves time forward by `ms`, firing the timers due on the way. */
     async advance(ms: number) {
       const end = now + ms;
-      while (true) {
+      for (let steps = 0;; steps++) {
+        if (steps > 10_000) throw new Error("advance: timers keep firing without time passing");
         await clock.settle();
         const due = [...timers.values()].some((t) => t.at <= end);
         if (!due || !(await clock.step())) break;
@@ -50,7 +53,7 @@ export function fakeClock(start = Date.UTC(2026, 10, 27, 10)) {
       await clock.settle();
     },
     /** Steps timers until `done()` holds; throws after `maxSteps` or when nothing is left. */
-    async runUntil(done: () => boolean, maxSteps = 10_000) {
+    async runUntil(done: () => boolean, maxSteps = 2_000) {
       for (let i = 0; i < maxSteps; i++) {
         await clock.settle();
         if (done()) return;
@@ -60,7 +63,8 @@ export function fakeClock(start = Date.UTC(2026, 10, 27, 10)) {
           throw new Error("runUntil: no timer left and the condition does not hold");
         }
       }
-      throw new Error(`runUntil: condition not met after ${maxSteps} steps`);
+      const due = [...timers.values()].map((t) => t.at - now).sort((a, b) => a - b).slice(0, 5);
+      throw new Error(`runUntil: condition not met after ${maxSteps} steps; timers due in ${due}`);
     },
   };
   return clock;
@@ -75,14 +79,14 @@ export function fakeToken(sub: string, version = 0): string {
   return `${part({ alg: "HS256" })}.${part({ sub, v: version, role: "authenticated" })}.sig`;
 }
 
-/** A seeded random in [0, 1), so backoff delays repeat from run to run. */
+/** A seeded random in [0, 1) (mulberry32), so backoff delays repeat from run to run. */
 export function seededRandom(seed = 1): () => number {
-  let state = seed >>> 0 || 1;
+  let state = seed >>> 0;
   return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
 }
 
@@ -116,7 +120,8 @@ export function fakePlatform(
   return {
     fetch,
     now: clock.now,
-    random: seededRandom(7),
+    // The middle of every jitter range: retries visibly wait, and tests stay repeatable.
+    random: () => 0.5,
     randomBytes: (bytes) => crypto.getRandomValues(bytes as Uint8Array<ArrayBuffer>),
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,

@@ -5,16 +5,21 @@
  */
 import type { Platform } from "../src/platform.ts";
 import { createCoreTracker } from "../src/tracker.ts";
-import type { Storage, TrackerOptions } from "../src/types.ts";
+import type { TrackerOptions } from "../src/types.ts";
 import { errorLog, fakeClock, fakePlatform, fakeStorage, fakeToken } from "./fakes.ts";
+
+type FakeStorage = ReturnType<typeof fakeStorage>;
 import { fakeServer } from "./fake_server.ts";
 
 export const URL_ = "https://project.supabase.co/functions/v1/track-event";
 
 export function rig(
   options: Partial<TrackerOptions> = {},
-  extra: { storage?: Storage; platform?: Partial<Platform>; clock?: ReturnType<typeof fakeClock> } =
-    {},
+  extra: {
+    storage?: FakeStorage;
+    platform?: Partial<Platform>;
+    clock?: ReturnType<typeof fakeClock>;
+  } = {},
 ) {
   const clock = extra.clock ?? fakeClock();
   const server = fakeServer();
