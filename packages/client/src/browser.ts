@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { LifecycleControl } from "./platform.ts";
+import type { LifecycleControl, LifecycleHooks } from "./platform.ts";
 
 /** The parts of a page the lifecycle uses; tests pass fakes. */
 export interface PageLike {
@@ -21,6 +21,11 @@ export interface PageLike {
       ): Promise<unknown>;
     };
   };
+  BroadcastChannel?: new (name: string) => {
+    onmessage: unknown;
+    postMessage(message: unknown): void;
+    close(): void;
+  };
 }
 
 /**
@@ -33,8 +38,9 @@ export interface PageLike {
  * ```
  */
 export function browserLifecycle(lockName?: string, page?: PageLike) {
-  return (control: LifecycleControl): () => void => {
-    const { window, document, navigator } = page ?? globalThis as unknown as PageLike;
+  return (control: LifecycleControl): LifecycleHooks => {
+    const { window, document, navigator, BroadcastChannel } = page ??
+      globalThis as unknown as PageLike;
     const listeners: [EventTarget, string, () => void][] = [
       [window, "pagehide", () => control.sendOnExit()],
       [document, "visibilitychange", () => {
@@ -55,10 +61,18 @@ export function browserLifecycle(lockName?: string, page?: PageLike) {
         return new Promise<void>((resolve) => release = resolve);
       }).catch(() => {});
     }
-    return () => {
-      for (const [target, type, fn] of listeners) target.removeEventListener(type, fn);
-      abort.abort();
-      release();
+    // Tabs share the storage but not memory: a write in one wakes the others, so the sender
+    // sends what a quiet tab queued, and the others see what the sender removed.
+    const channel = lockName && BroadcastChannel ? new BroadcastChannel(lockName) : undefined;
+    if (channel) channel.onmessage = () => control.wake();
+    return {
+      detach() {
+        for (const [target, type, fn] of listeners) target.removeEventListener(type, fn);
+        abort.abort();
+        release();
+        channel?.close();
+      },
+      announce: () => channel?.postMessage(0),
     };
   };
 }

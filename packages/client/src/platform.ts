@@ -12,6 +12,15 @@ export interface LifecycleControl {
   setOnline(online: boolean): void;
   /** Whether this context may send (the Web Locks election between tabs). */
   setLeader(leader: boolean): void;
+  /** Another context changed the shared storage: reload it (and send, if this one may). */
+  wake(): void;
+}
+
+/** What a lifecycle adapter gives back to the core. */
+export interface LifecycleHooks {
+  detach(): void;
+  /** The core wrote to the shared storage: tell the other contexts. */
+  announce?(): void;
 }
 
 export interface Platform {
@@ -25,8 +34,8 @@ export interface Platform {
   clearTimeout: (handle: unknown) => void;
   /** gzip, where the platform has it (CompressionStream). */
   gzip?: (text: string) => Promise<Uint8Array>;
-  /** Connects lifecycle events; returns a function that disconnects them. */
-  attach?: (control: LifecycleControl) => () => void;
+  /** Connects lifecycle events. */
+  attach?: (control: LifecycleControl) => LifecycleHooks;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Queue {
  * Builds the queue over `storage`; `onStorageError` is told when a write or a read fails (the
  * queue then keeps working in memory).
  *
+ * `onWritten` follows every completed write, so other tabs can be told to look.
+ *
  * @example
  * ```ts
  * const queue = createQueue(memoryStorage(), console.error);
@@ -34,7 +36,11 @@ export interface Queue {
  * await queue.sync();
  * ```
  */
-export function createQueue(storage: Storage, onStorageError: (error: unknown) => void): Queue {
+export function createQueue(
+  storage: Storage,
+  onStorageError: (error: unknown) => void,
+  onWritten: () => void = () => {},
+): Queue {
   let events = new Map<string, QueuedEvent>();
   const toPut = new Map<string, QueuedEvent>();
   const toRemove = new Set<string>();
@@ -62,6 +68,7 @@ export function createQueue(storage: Storage, onStorageError: (error: unknown) =
       }
     }
     if (removes.length) await storage.remove(removes);
+    onWritten();
   };
 
   const writeSoon = () => {

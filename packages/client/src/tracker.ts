@@ -61,6 +61,7 @@ export function createCoreTracker<E = AnyEvents>(
   const queue = createQueue(
     storage,
     () => report("storage_failed", "The event storage failed; events are kept in memory"),
+    () => hooks?.announce?.(),
   );
   const drop = (ids: string[], code: ErrorCode, message: string, status?: number) => {
     const removed = queue.remove(ids).map((e) => e.id);
@@ -149,9 +150,11 @@ export function createCoreTracker<E = AnyEvents>(
     }
     running = deliver().finally(() => {
       running = undefined;
+      // Asked again while busy (a wake, a flush): run once more, since the storage may hold
+      // events this context has not seen yet.
       if (rerun) {
         rerun = false;
-        schedule(true);
+        run();
       } else schedule();
     });
     return running;
@@ -255,7 +258,7 @@ export function createCoreTracker<E = AnyEvents>(
     });
   };
 
-  const detach = platform.attach?.({
+  const hooks = platform.attach?.({
     sendOnExit,
     setOnline(value) {
       online = value;
@@ -266,6 +269,7 @@ export function createCoreTracker<E = AnyEvents>(
       leader = value;
       schedule(true);
     },
+    wake: () => void (closed || run()),
   });
   // Events left by an earlier tracker on the same storage go out with the next interval.
   queue.sync().then(() => schedule());
@@ -314,7 +318,7 @@ export function createCoreTracker<E = AnyEvents>(
     async close() {
       closed = true;
       platform.clearTimeout(timer);
-      detach?.();
+      hooks?.detach();
       await running;
       await queue.sync();
     },

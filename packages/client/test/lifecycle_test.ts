@@ -39,6 +39,7 @@ function recorder() {
     sendOnExit: () => calls.push("exit"),
     setOnline: (online) => calls.push(online ? "online" : "offline"),
     setLeader: (leader) => calls.push(leader ? "leader" : "follower"),
+    wake: () => calls.push("wake"),
   };
   return { calls, control };
 }
@@ -59,7 +60,7 @@ Deno.test("pagehide and visibilitychange to hidden send; unload and beforeunload
 Deno.test("offline and online events pause and resume; a page that starts offline is paused", () => {
   const { page } = fakePage({ onLine: false });
   const { calls, control } = recorder();
-  const detach = browserLifecycle(undefined, page)(control);
+  const { detach } = browserLifecycle(undefined, page)(control);
   page.window.dispatchEvent(new Event("online"));
   page.window.dispatchEvent(new Event("offline"));
   detach();
@@ -79,7 +80,7 @@ Deno.test("with Web Locks a tab sends only once it holds the lock", () => {
 /** A tracker whose lifecycle control the test holds. */
 function withControl() {
   let control!: LifecycleControl;
-  const r = rig({}, { platform: { attach: (c) => (control = c, () => {}) } });
+  const r = rig({}, { platform: { attach: (c) => (control = c, { detach() {} }) } });
   return { ...r, control };
 }
 
@@ -126,4 +127,53 @@ Deno.test("a tab that is not the elected sender queues but does not send", async
   r.control.setLeader(true);
   await r.clock.advance(0);
   assert.equal(r.server.requests.length, 1);
+});
+
+Deno.test("tabs on one storage wake each other through a BroadcastChannel after each write", () => {
+  const channels: { name: string; onmessage: unknown; sent: unknown[] }[] = [];
+  class FakeChannel {
+    onmessage: unknown = null;
+    sent: unknown[] = [];
+    constructor(readonly name: string) {
+      channels.push(this);
+    }
+    postMessage(message: unknown) {
+      this.sent.push(message);
+    }
+    close() {}
+  }
+  const { page } = fakePage();
+  const { calls, control } = recorder();
+  const hooks = browserLifecycle("track-event:indexeddb:x", {
+    ...page,
+    BroadcastChannel: FakeChannel,
+  })(
+    control,
+  );
+  assert.equal(channels[0].name, "track-event:indexeddb:x");
+  hooks.announce?.();
+  assert.equal(channels[0].sent.length, 1);
+  (channels[0].onmessage as () => void)();
+  assert.deepEqual(calls, ["wake"]);
+});
+
+Deno.test("a wake makes the sender reload the shared storage and send what another tab queued", async () => {
+  const r = withControl();
+  await r.clock.settle();
+  // Another tab's tracker wrote this event to the shared storage.
+  const other = {
+    id: "01a21c72-9100-7000-8000-000000000001",
+    at: r.clock.now(),
+    size: 90,
+    sub: "alice",
+    body: {
+      event: "e",
+      event_id: "01a21c72-9100-7000-8000-000000000001",
+      occurred_at: "2026-11-27T10:00:00.000Z",
+    },
+  };
+  await r.storage.put([other]);
+  r.control.wake();
+  await r.clock.settle();
+  assert.equal(r.server.isStored("alice", other.id), true);
 });
