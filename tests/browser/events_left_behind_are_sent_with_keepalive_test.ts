@@ -3,6 +3,7 @@ import { openTrackerPage, pageUrl } from "./support/browser.ts";
 import { driverOf, fetchLogOf } from "./support/driver.ts";
 import { assertStoredOnce, waitForRows } from "./support/rows.ts";
 import { browserTest } from "./support/scenario.ts";
+import { waitUntil } from "./support/wait.ts";
 
 browserTest(
   "events tracked just before the page is left are sent with keepalive and stored",
@@ -19,6 +20,10 @@ browserTest(
       apiKey: db.env.anonKey,
       flushAt: 1000,
       flushIntervalMs: 600_000,
+    });
+    // Becoming the elected sender sends what is queued at once: let that happen first.
+    await waitUntil("the tab to be elected sender", async () => {
+      return (await tracker.locksHeld()) > 0 ? true : undefined;
     });
     const ids = await tracker.track(20, { job_id: job, stage: "leave" });
 

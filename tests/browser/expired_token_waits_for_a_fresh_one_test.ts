@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { signUserToken } from "../support/fixtures.ts";
 import { openTrackerPage } from "./support/browser.ts";
 import { driverOf } from "./support/driver.ts";
-import { assertStoredOnce, rowsFor, waitForRows, waitUntil } from "./support/rows.ts";
+import { assertStoredOnce, rowsFor, waitForRows } from "./support/rows.ts";
 import { browserTest } from "./support/scenario.ts";
+import { waitUntil } from "./support/wait.ts";
 
 browserTest(
   "after a 401 for an expired token, the events wait and land with the fresh token",
@@ -33,7 +34,12 @@ browserTest(
     await tracker.setToken(user.token); // the app's session refreshed
 
     assertStoredOnce(await waitForRows(db, ids), ids, user.id);
-    const accepted = (await wire.requests()).filter((request) => request.status === 201);
-    assert.ok(accepted.length > 0 && accepted.every((request) => request.sub === user.id));
+    const acknowledged = await wire.acknowledged(ids);
+    assert.deepEqual([...acknowledged.values()].filter((n) => n !== 1), [], "none sent twice");
+    for (const request of await wire.requests()) {
+      const fresh = request.token === user.token;
+      if (request.status === 401) assert.ok(!fresh, "only the expired token is refused");
+      else assert.ok(fresh, "every accepted request carries the fresh token");
+    }
   },
 );

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { loadTrackerPage, openTrackerPage, serveAssetsWhileOffline } from "./support/browser.ts";
 import { driverOf } from "./support/driver.ts";
-import { assertStoredOnce, rowsFor, waitForRows, waitUntil } from "./support/rows.ts";
+import { assertStoredOnce, rowsFor, waitForRows } from "./support/rows.ts";
 import { browserTest } from "./support/scenario.ts";
-import { acknowledgedCounts } from "./support/wire.ts";
+import { waitUntil } from "./support/wait.ts";
 
 browserTest(
   "offline, tracked events wait in IndexedDB across a reload and are stored once online",
@@ -34,7 +34,7 @@ browserTest(
     const rows = await waitForRows(db, ids);
     assertStoredOnce(rows, ids, user.id);
     assert.equal(await tracker.flush(), true);
-    const acknowledged = acknowledgedCounts(await wire.requests());
+    const acknowledged = await wire.acknowledged(ids);
     assert.deepEqual([...acknowledged.values()].filter((n) => n !== 1), [], "no event sent twice");
   },
 );

@@ -3,7 +3,6 @@ import { openTrackerPage } from "./support/browser.ts";
 import { driverOf } from "./support/driver.ts";
 import { assertStoredOnce, waitForRows } from "./support/rows.ts";
 import { browserTest } from "./support/scenario.ts";
-import { acknowledgedCounts } from "./support/wire.ts";
 
 browserTest("online, 100 tracked events are each stored once, with their job and stage", async (
   { db, context, wire },
@@ -23,7 +22,7 @@ browserTest("online, 100 tracked events are each stored once, with their job and
   assert.equal(await tracker.flush(), true, "flush() resolves once all is acknowledged");
   const stats = await tracker.stats();
   assert.deepEqual(stats, { queued: 0, sent: 100, duplicates: 0, dropped: 0 });
-  const acknowledged = acknowledgedCounts(await wire.requests());
+  const acknowledged = await wire.acknowledged(ids);
   assert.deepEqual([...acknowledged.values()].filter((n) => n !== 1), [], "no event sent twice");
   assert.equal(acknowledged.size, 100);
 });

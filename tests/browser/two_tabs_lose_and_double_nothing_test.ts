@@ -3,7 +3,6 @@ import { openTrackerPage } from "./support/browser.ts";
 import { driverOf } from "./support/driver.ts";
 import { assertStoredOnce, waitForRows } from "./support/rows.ts";
 import { browserTest } from "./support/scenario.ts";
-import { acknowledgedCounts } from "./support/wire.ts";
 
 browserTest("two tabs tracking at once lose nothing and store nothing twice", async (
   { db, context, wire },
@@ -35,7 +34,7 @@ browserTest("two tabs tracking at once lose nothing and store nothing twice", as
   }
   assertStoredOnce(await waitForRows(db, ids), ids, user.id);
 
-  const acknowledged = acknowledgedCounts(await wire.requests());
+  const acknowledged = await wire.acknowledged(ids);
   assert.equal(acknowledged.size, ids.length);
   assert.deepEqual(
     [...acknowledged].filter(([, n]) => n !== 1),

@@ -45,6 +45,8 @@ globalThis.trackerDriver = {
   tokenRequests: () => tokenRequests.slice(),
   errors: () => errors.slice(),
   online: () => navigator.onLine,
+  /** Web Locks held in this origin: the SDK holds one in the tab elected to send. */
+  locksHeld: async () => (await navigator.locks.query()).held.length,
   storedRecords,
   close: () => tracker.close(),
 };

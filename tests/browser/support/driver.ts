@@ -41,6 +41,7 @@ interface TrackerDriver {
   tokenRequests(): { forceRefresh: boolean }[];
   errors(): string[];
   online(): boolean;
+  locksHeld(): Promise<number>;
   storedRecords(): Promise<number>;
   close(): Promise<void>;
 }
@@ -65,6 +66,8 @@ export function driverOf(page: Page) {
       page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.tokenRequests()),
     errors: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.errors()),
     online: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.online()),
+    locksHeld: () =>
+      page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.locksHeld()),
     /** Records in the origin's IndexedDB: tells a test when tracked events reached the disk. */
     storedRecords: () =>
       page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.storedRecords()),

@@ -9,29 +9,12 @@
  */
 import assert from "node:assert/strict";
 import type { Fixtures } from "../../support/fixtures.ts";
+import { waitUntil } from "./wait.ts";
 
 export interface StoredEvent {
   event_id: string;
   user_id: string;
   job_id: string | null;
-}
-
-/** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs`. */
-export async function waitUntil<T>(
-  label: string | (() => string),
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      const what = typeof label === "string" ? label : label();
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Every stored row whose event_id is one of `ids`, whoever it belongs to. */

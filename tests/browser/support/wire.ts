@@ -11,8 +11,11 @@
  * ```
  */
 import type { BrowserContext, Request } from "playwright-core";
+import { waitUntil } from "./wait.ts";
 
 export interface SentRequest {
+  /** The bearer token (a test token), or null without one. */
+  token: string | null;
   /** The `sub` claim of the bearer token, or null without one. */
   sub: string | null;
   eventIds: string[];
@@ -45,6 +48,7 @@ async function describe(request: Request): Promise<SentRequest> {
   const events: { event_id?: string }[] = Array.isArray(body.events) ? body.events : [body];
   const response = await request.response().catch(() => null);
   return {
+    token: headers["authorization"]?.replace(/^Bearer /i, "") ?? null,
     sub: subOf(headers["authorization"]),
     eventIds: events.map((event) => String(event.event_id)),
     status: response?.status() ?? null,
@@ -64,9 +68,19 @@ export function recordTrackRequests(context: BrowserContext) {
       seen.push(describe(request).then((sent) => ({ ...sent, status: null })));
     }
   });
+  const requests = () => Promise.all(seen);
   return {
     /** Every request finished or failed so far. */
-    requests: () => Promise.all(seen),
+    requests,
+    /**
+     * Waits until the network has seen every one of `ids` acknowledged (the browser's events can
+     * trail the database by a moment), then returns how often each id was acknowledged.
+     */
+    acknowledged: (ids: string[]) =>
+      waitUntil(`${ids.length} events acknowledged on the wire`, async () => {
+        const counts = acknowledgedCounts(await requests());
+        return ids.every((id) => counts.has(id)) ? counts : undefined;
+      }),
   };
 }
 
