@@ -15,11 +15,11 @@ const STORE = "events";
  * const storage = indexedDBStorage("track-event");
  * ```
  */
-export function indexedDBStorage(name = "track-event", factory = indexedDB): Storage {
+export function indexedDBStorage(name = "track-event"): Storage {
   let db: Promise<IDBDatabase> | undefined;
   const open = () =>
     db ??= new Promise((resolve, reject) => {
-      const request = factory.open(name, 1);
+      const request = indexedDB.open(name, 1);
       request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id" });
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => {
