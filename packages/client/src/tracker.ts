@@ -7,13 +7,13 @@
 import { backoffDelay } from "./backoff.ts";
 import {
   encodeBatch,
-  KEEPALIVE_BYTES,
   MAX_BATCH_BYTES,
   MAX_BATCH_EVENTS,
   MAX_EVENT_BYTES,
   takeBatch,
-  utf8Length,
 } from "./batch.ts";
+import { buildEvent } from "./event_body.ts";
+import { exitSend } from "./exit_send.ts";
 import type { Platform } from "./platform.ts";
 import { createQueue } from "./queue.ts";
 import { decide, type Outcome } from "./response_action.ts";
@@ -22,7 +22,6 @@ import { subOf } from "./token.ts";
 import type {
   AnyEvents,
   ErrorCode,
-  EventBody,
   QueuedEvent,
   Storage,
   Tracker,
@@ -140,7 +139,7 @@ export function createCoreTracker<E = AnyEvents>(
     timer = platform.setTimeout(() => {
       timerAt = Infinity;
       run();
-    }, at - platform.now());
+    }, Math.max(0, at - platform.now()));
   };
 
   const run = (): Promise<void> => {
@@ -239,23 +238,12 @@ export function createCoreTracker<E = AnyEvents>(
 
   const sendOnExit = () => {
     if (closed || !lastToken) return;
-    const sub = subOf(lastToken);
-    const batch = takeBatch(
-      queue.list().filter((e) => e.sub === sub),
-      MAX_BATCH_EVENTS,
-      KEEPALIVE_BYTES,
+    exitSend(
+      platform,
+      queue,
+      { url: options.url, apiKey: options.apiKey, token: lastToken },
+      acknowledge,
     );
-    if (!batch.length) return;
-    const body = encodeBatch(batch, new Date(platform.now()).toISOString());
-    const target = { url: options.url, apiKey: options.apiKey, token: lastToken };
-    send(platform, target, body, true).then((answer) => {
-      const outcome = decide(answer, batch, platform.now());
-      if (outcome.type === "ack") {
-        const still = batch.filter((e) => queue.get(e.id));
-        if (still.length === batch.length) acknowledge(batch, outcome.created, outcome.duplicates);
-        else queue.remove(batch.map((e) => e.id));
-      }
-    });
   };
 
   const hooks = platform.attach?.({
@@ -278,13 +266,7 @@ export function createCoreTracker<E = AnyEvents>(
     track(event, fields = {}) {
       const id = nextId();
       const at = platform.now();
-      const body: EventBody = { event, event_id: id, occurred_at: new Date(at).toISOString() };
-      if (fields.job_id !== undefined) body.job_id = fields.job_id;
-      if (fields.stage !== undefined) body.stage = fields.stage;
-      if (fields.properties !== undefined) {
-        body.properties = fields.properties as Record<string, unknown>;
-      }
-      const size = utf8Length(JSON.stringify(body));
+      const { body, size } = buildEvent(event, fields, id, at);
       if (size > MAX_EVENT_BYTES) {
         counts.dropped++;
         report("too_large", `The event is over ${MAX_EVENT_BYTES} bytes of JSON`, [id]);
