@@ -61,6 +61,26 @@ ensure_deno_deps() {
     ok "Deno dependencies cached"
 }
 
+# Chromium for the browser tests only (Debian's build, driven by playwright-core): about 70 s and
+# a few hundred MB to install, so the stack itself never waits for it.
+ensure_chromium() {
+    if command -v chromium >/dev/null; then
+        ok "chromium present ($(command -v chromium))"
+        return
+    fi
+    if ((EUID != 0)); then
+        die "chromium is missing; the browser tests need it" \
+            "install it as root, then run this again:" \
+            "  sudo apt-get update && sudo apt-get install -y chromium"
+    fi
+    info "installing chromium with apt-get (about a minute)"
+    apt-get update -qq >"$LOG_DIR/apt-chromium.log" 2>&1 ||
+        die "apt-get update failed" "see $LOG_DIR/apt-chromium.log"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >>"$LOG_DIR/apt-chromium.log" 2>&1 ||
+        die "apt-get install chromium failed" "see $LOG_DIR/apt-chromium.log"
+    ok "installed chromium"
+}
+
 ensure_installed() {
     step "Checking tools"
     ensure_apt_packages

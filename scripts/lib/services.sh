@@ -128,12 +128,23 @@ start_function() {
         --config "$ROOT_DIR/deno.json" "$ROOT_DIR/supabase/functions/track-event/index.ts"
 }
 
+# URL prefix=directory (relative to the repository) that the gateway serves as static files, on
+# the API's origin: the SDK's browser build, and the pages the browser tests drive.
+GATEWAY_STATIC_MOUNTS=("/sdk/=packages/client/dist" "/test-pages/=tests/browser/pages")
+
 start_gateway() {
-    local deno
+    local deno mount mounts=() dirs=()
     deno="$(deno_bin)"
+    for mount in "${GATEWAY_STATIC_MOUNTS[@]}"; do
+        mounts+=("${mount%%=*}=$ROOT_DIR/${mount#*=}")
+        dirs+=("$ROOT_DIR/${mount#*=}")
+    done
+    # Reads are allowed only in the mounted directories: a second wall behind the path checks.
     start_service gateway "$API_PORT" STACK_API_PORT "http://127.0.0.1:$API_PORT/health" \
         env GATEWAY_PORT="$API_PORT" GATEWAY_REST_UPSTREAM="http://127.0.0.1:$REST_PORT" \
         GATEWAY_FUNCTIONS="track-event=http://127.0.0.1:$FUNCTIONS_PORT" \
+        GATEWAY_STATIC="$(IFS=,; printf '%s' "${mounts[*]}")" \
         "$deno" run --cached-only --allow-net=127.0.0.1 --allow-env \
+        --allow-read="$(IFS=,; printf '%s' "${dirs[*]}")" \
         --config "$ROOT_DIR/deno.json" "$ROOT_DIR/scripts/local/gateway.ts"
 }

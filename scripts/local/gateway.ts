@@ -5,6 +5,8 @@
  * - `/rest/v1/*` goes to PostgREST with the prefix stripped.
  * - `/functions/v1/<name>/*` goes to the function named `<name>`.
  * - `/health` answers for the gateway itself.
+ * - Optional static mounts (`static`, from `GATEWAY_STATIC`) serve files under URL prefixes, so a
+ *   page is same-origin with the API; see `static_files.ts`.
  *
  * Status codes, headers and bodies pass unchanged. Like a hosted gateway, it does not let a slow
  * client hold a connection: it is served with the deadlines of `serve_with_deadlines.ts`, which
@@ -20,10 +22,12 @@
  * ```
  */
 import { type Deadlines, serveWithDeadlines } from "./serve_with_deadlines.ts";
+import { createStaticFiles, parseStaticMounts, type StaticMounts } from "./static_files.ts";
 
 export interface GatewayConfig {
   rest: string;
   functions: Record<string, string>;
+  static?: StaticMounts;
 }
 
 // Connection-scoped headers must not be forwarded by a proxy (RFC 9110, section 7.6.1).
@@ -81,10 +85,11 @@ async function proxy(request: Request, target: string): Promise<Response> {
 
 /** Builds the gateway's request handler from upstream base URLs. */
 export function createGateway(config: GatewayConfig): (request: Request) => Promise<Response> {
-  return (request) => {
+  const serveStatic = createStaticFiles(config.static ?? {});
+  return async (request) => {
     const url = new URL(request.url);
     if (url.pathname === "/health") {
-      return Promise.resolve(json(200, { status: "ok" }));
+      return json(200, { status: "ok" });
     }
     if (url.pathname === "/rest/v1" || url.pathname.startsWith("/rest/v1/")) {
       const rest = url.pathname.slice("/rest/v1".length) || "/";
@@ -95,10 +100,11 @@ export function createGateway(config: GatewayConfig): (request: Request) => Prom
       const [, name, tail = ""] = fn;
       // hasOwn: a name like "toString" must not find an inherited property.
       const upstream = Object.hasOwn(config.functions, name) ? config.functions[name] : undefined;
-      if (!upstream) return Promise.resolve(json(404, { message: `Function not found: ${name}` }));
+      if (!upstream) return json(404, { message: `Function not found: ${name}` });
       return proxy(request, `${upstream}/${name}${tail}${url.search}`);
     }
-    return Promise.resolve(json(404, { message: "no Route matched with those values" }));
+    return await serveStatic(request) ??
+      json(404, { message: "no Route matched with those values" });
   };
 }
 
@@ -140,7 +146,11 @@ if (import.meta.main) {
   );
   const deadlines = gatewayDeadlines();
   await serveWithDeadlines(
-    createGateway({ rest: requireEnv("GATEWAY_REST_UPSTREAM"), functions }),
+    createGateway({
+      rest: requireEnv("GATEWAY_REST_UPSTREAM"),
+      functions,
+      static: parseStaticMounts(Deno.env.get("GATEWAY_STATIC")),
+    }),
     {
       hostname: "127.0.0.1",
       port: Number(requireEnv("GATEWAY_PORT")),

@@ -1,0 +1,76 @@
+// The test driver: the browser tests call `globalThis.trackerDriver` through page.evaluate. It uses
+// the SDK's public API only, exactly as an app would.
+
+// The gateway serves the SDK's browser build there; the specifier is a variable so that Deno's
+// type checker, which sees this file too, does not try to resolve a path only the browser knows.
+const SDK_URL = "/sdk/track-event.js";
+const { createTracker } = await import(SDK_URL);
+
+let tracker;
+let token = null;
+const tokenRequests = [];
+const errors = [];
+
+globalThis.trackerDriver = {
+  /** Creates the tracker; `token` is what getAccessToken answers until setToken changes it. */
+  start(options) {
+    token = options.token ?? null;
+    tracker = createTracker({
+      url: `${location.origin}/functions/v1/track-event`,
+      apiKey: options.apiKey,
+      getAccessToken: ({ forceRefresh } = {}) => {
+        tokenRequests.push({ forceRefresh: forceRefresh === true });
+        return Promise.resolve(token);
+      },
+      flushAt: options.flushAt,
+      flushIntervalMs: options.flushIntervalMs,
+      onError: (error) => errors.push(error.code),
+    });
+  },
+  /** What the app's auth state says from now on, as after a sign-in, refresh or sign-out. */
+  setToken(next) {
+    token = next;
+  },
+  /** Tracks `count` events and returns their ids, as `track` gave them. */
+  track(count, { name = "browser_test", job_id, stage, tab = "main" } = {}) {
+    const ids = [];
+    for (let i = 0; i < count; i++) {
+      ids.push(tracker.track(name, { job_id, stage, properties: { i, tab } }));
+    }
+    return ids;
+  },
+  /** True once everything tracked before was acknowledged or dropped; false after 30 s. */
+  flush: () => tracker.flush({ timeoutMs: 30_000 }),
+  stats: () => tracker.stats(),
+  tokenRequests: () => tokenRequests.slice(),
+  errors: () => errors.slice(),
+  online: () => navigator.onLine,
+  /** Web Locks held in this origin: the SDK holds one in the tab elected to send. */
+  locksHeld: async () => (await navigator.locks.query()).held.length,
+  storedRecords,
+  close: () => tracker.close(),
+};
+
+const request = (r) =>
+  new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+
+/**
+ * How many records the origin holds in IndexedDB, over every database and store. It knows
+ * nothing of the SDK's schema.
+ */
+async function storedRecords() {
+  let total = 0;
+  for (const { name } of await indexedDB.databases()) {
+    const db = await request(indexedDB.open(name));
+    const stores = [...db.objectStoreNames];
+    if (stores.length) {
+      const tx = db.transaction(stores, "readonly");
+      for (const store of stores) total += await request(tx.objectStore(store).count());
+    }
+    db.close();
+  }
+  return total;
+}
