@@ -44,3 +44,31 @@ Deno.test("an event for a job given to another user since the last check is a 40
       "nothing ties alice to bob's job",
     );
   }));
+
+Deno.test("in a batch, only the lost job is named, so clients keep the events of live jobs", () =>
+  withFixtures(async (db) => {
+    const alice = await db.createUser("alice");
+    const [kept, lost] = [await db.createJob(alice.id), await db.createJob(alice.id)];
+    const batch = () => ({
+      events: [
+        { event: "a", job_id: kept, event_id: crypto.randomUUID() },
+        { event: "b", job_id: lost, event_id: crypto.randomUUID() },
+      ],
+    });
+    assert.equal((await postEvents(db.env, alice.token, batch())).status, 201);
+    await db.sql`delete from public.jobs where id = ${lost}`;
+    const second = await postEvents(db.env, alice.token, batch());
+    assert.equal(second.status, 403, JSON.stringify(second.body));
+    assert.deepEqual((second.body.error as Record<string, unknown>).job_ids, [lost]);
+  }));
+
+Deno.test("a deleted user whose job the function still has cached gets a 401, not a 403", () =>
+  withFixtures(async (db) => {
+    const ghost = await db.createUser("ghost");
+    const job = await db.createJob(ghost.id);
+    assert.equal((await postEvents(db.env, ghost.token, { event: "a", job_id: job })).status, 201);
+    await db.sql`delete from auth.users where id = ${ghost.id}`;
+    const late = await postEvents(db.env, ghost.token, { event: "b", job_id: job });
+    assert.equal(late.status, 401, JSON.stringify(late.body));
+    assert.equal((late.body.error as Record<string, unknown>).code, "invalid_token");
+  }));

@@ -61,20 +61,52 @@ for (const [sqlState, status] of [["42501", 403], ["23503", 409]] as const) {
       (await rig.handle(post({ event: "a", job_id: ALICES_JOB }, { token }))).status,
       201,
     );
+    // The job is lost after the cached check: only the database notices.
+    rig.store.visibleJobs.delete(ALICES_JOB);
     rig.store.failInsert = new StoreRejectedError(status, sqlState);
     const response = await rig.handle(post({ event: "b", job_id: ALICES_JOB }, { token }));
     assert.equal(response.status, 403);
     assert.deepEqual((await jsonOf(response)).error.job_ids, [ALICES_JOB]);
-    assert.equal(rig.store.visibleCalls.length, 1, "the second request trusted the cache");
+    assert.deepEqual(
+      rig.store.visibleCalls,
+      [[ALICES_JOB], [ALICES_JOB]],
+      "checked again, uncached",
+    );
     rig.store.failInsert = null;
-    rig.store.visibleJobs.delete(ALICES_JOB);
     assert.equal(
       (await rig.handle(post({ event: "c", job_id: ALICES_JOB }, { token }))).status,
       403,
     );
-    assert.equal(rig.store.visibleCalls.length, 2, "after eviction the job was checked again");
+    assert.equal(rig.store.visibleCalls.length, 3, "after eviction the job was checked again");
   });
 }
+
+Deno.test("when one job of a batch is lost after the check, the 403 names only that job", async () => {
+  const other = job(7);
+  const cache = createOwnershipCache({ ttlMs: 60_000, maxEntries: 100, now: () => NOW });
+  const rig = createRig({ cache });
+  rig.store.visibleJobs.add(other);
+  const token = await signToken();
+  const batch = { events: [{ event: "a", job_id: ALICES_JOB }, { event: "b", job_id: other }] };
+  assert.equal((await rig.handle(post(batch, { token }))).status, 201);
+  rig.store.visibleJobs.delete(other);
+  rig.store.failInsert = new StoreRejectedError(403, "42501");
+  const response = await rig.handle(post(batch, { token }));
+  assert.equal(response.status, 403);
+  // Clients drop the events that name the listed jobs: alice's live job must not be among them.
+  assert.deepEqual((await jsonOf(response)).error.job_ids, [other]);
+});
+
+Deno.test("a refusal the second check cannot explain is a 503 to retry, never a 403", async () => {
+  const rig = createRig();
+  rig.store.failInsert = new StoreRejectedError(403, "42501");
+  const response = await rig.handle(post({ event: "a", job_id: ALICES_JOB }, {
+    token: await signToken(),
+  }));
+  assert.equal(response.status, 503);
+  assert.equal(response.headers.get("retry-after"), "1");
+  assert.equal((await jsonOf(response)).error.code, "upstream_unavailable");
+});
 
 Deno.test("a policy rejection with no job referenced is not an ownership problem: 500", async () => {
   const rig = createRig();

@@ -13,6 +13,16 @@ import {
   TEST_SECRET,
 } from "./test_support.ts";
 
+/** The race: the job is lost between the pre-check and the insert, which the database refuses. */
+function loseJobsAtInsert(store: FakeStore, refusal: StoreRejectedError): void {
+  const insert = store.insertEvents.bind(store);
+  store.insertEvents = (rows) => {
+    store.visibleJobs.clear();
+    store.failInsert = refusal;
+    return insert(rows);
+  };
+}
+
 const EVENT_ID = "3f0c2a9e-7d41-4b6a-9c1e-5a2b3c4d5e6f";
 
 interface Case {
@@ -137,14 +147,14 @@ const cases: Case[] = [
   {
     name: "403 when the policy rejects the insert (42501)",
     request: asUser({ event: "x", job_id: ALICES_JOB }),
-    arrange: (store) => store.failInsert = new StoreRejectedError(403, "42501"),
+    arrange: (store) => loseJobsAtInsert(store, new StoreRejectedError(403, "42501")),
     status: 403,
     code: "job_not_owned",
   },
   {
     name: "403 when the foreign key rejects the insert (23503)",
     request: asUser({ event: "x", job_id: ALICES_JOB }),
-    arrange: (store) => store.failInsert = new StoreRejectedError(409, "23503"),
+    arrange: (store) => loseJobsAtInsert(store, new StoreRejectedError(409, "23503")),
     status: 403,
     code: "job_not_owned",
   },

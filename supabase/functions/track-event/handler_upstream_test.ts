@@ -77,12 +77,18 @@ for (const [name, respond] of outages) {
 }
 
 Deno.test("a real 42501 from the insert is a 403 job_not_owned", async () => {
-  const { handle } = rig((url) =>
-    url.pathname.endsWith("/rpc/visible_job_ids") ? json([{ id: ALICES_JOB }], 200) : json({
+  // The job is lost between the pre-check and the insert: the second check no longer sees it.
+  let refused = false;
+  const { handle } = rig((url) => {
+    if (url.pathname.endsWith("/rpc/visible_job_ids")) {
+      return json(refused ? [] : [{ id: ALICES_JOB }], 200);
+    }
+    refused = true;
+    return json({
       code: "42501",
       message: 'new row violates row-level security policy for table "analytics_events"',
-    }, 403)
-  );
+    }, 403);
+  });
   const response = await handle(
     post({ event: "a", job_id: ALICES_JOB }, { token: await signToken() }),
   );

@@ -6,7 +6,12 @@
  */
 import { bearerToken } from "../_shared/auth.ts";
 import { assertJsonContentType, parseJsonBody, readBoundedBody } from "../_shared/body.ts";
-import { AuthError, JobNotOwnedError, jsonResponse } from "../_shared/errors.ts";
+import {
+  AuthError,
+  JobNotOwnedError,
+  jsonResponse,
+  UpstreamUnavailableError,
+} from "../_shared/errors.ts";
 import type { HandlerDeps } from "./handler.ts";
 import { MAX_BODY_BYTES } from "./limits.ts";
 import type { OwnershipCache } from "./ownership_cache.ts";
@@ -60,10 +65,14 @@ export async function ingest(
   try {
     inserted = await store.insertEvents(plan.rows);
   } catch (error) {
-    // A job deleted or given away since the check: the policy or the foreign key said no.
+    // A job deleted or given away since the check (the cache's, or this request's): the policy or
+    // the foreign key said no. Which job, the refusal does not say, so the check runs again,
+    // uncached: the 403 must name only the lost jobs, since clients drop the events naming them.
     if (isOwnershipRejection(error) && jobIds.length > 0) {
       deps.ownershipCache?.forget(userId, jobIds);
-      throw new JobNotOwnedError(jobIds);
+      await assertJobsVisible(store, userId, jobIds, undefined);
+      // Every job is the caller's again (say, one given away and back): retrying is safe.
+      throw new UpstreamUnavailableError("ownership changed during the request", 1);
     }
     // With no job named, only the user_id foreign key can refuse: the token is still valid but
     // its user was deleted.
