@@ -81,6 +81,8 @@ export function createCoreTracker<E = AnyEvents>(
   let lastToken: string | null = null;
   let refreshedToken: string | null = null;
   let heldToken: string | null = null;
+  // How many flush() calls are waiting: while any is, the queue is drained without pause.
+  let flushing = 0;
   /** The backoff is for want of a usable token, not a server failure: a new token ends it. */
   let awaitingToken = false;
   /** Events whose owner lookup at track() is still in flight. */
@@ -194,9 +196,15 @@ export function createCoreTracker<E = AnyEvents>(
       const outcome = decide(await send(platform, target, body, false), batch, platform.now());
       const next = await handle(outcome, batch, token);
       if (next === false) return;
+      // Events tracked while this request was out wait for the interval (or a full batch, or a
+      // flush) to go together, as flushAt and flushIntervalMs say: sending them at once would make
+      // batches as small as the events of one round trip.
+      if (outcome.type === "ack" && !flushing && pendingOf(sub) < flushAt) return;
       token = next;
     }
   };
+
+  const pendingOf = (sub: string | null) => queue.list().filter((e) => e.sub === sub).length;
 
   /** Applies an outcome; returns the token to go on with, undefined to ask again, false to stop. */
   const handle = async (outcome: Outcome, batch: QueuedEvent[], token: string) => {
@@ -280,11 +288,12 @@ export function createCoreTracker<E = AnyEvents>(
     },
     flush({ timeoutMs } = {}) {
       const { done, cancel } = queue.drained();
+      flushing++;
       // A wait for a token is worth a new look now; a server's backoff is kept.
       if (awaitingToken) backoffUntil = 0;
       if (platform.now() >= backoffUntil) run();
       else schedule(true);
-      if (timeoutMs === undefined) return done.then(() => true);
+      if (timeoutMs === undefined) return done.then(() => true).finally(() => flushing--);
       let timeout: unknown;
       const expired = new Promise<boolean>((resolve) => {
         timeout = platform.setTimeout(() => {
@@ -292,9 +301,10 @@ export function createCoreTracker<E = AnyEvents>(
           resolve(false);
         }, timeoutMs);
       });
-      return Promise.race([done.then(() => true), expired]).finally(() =>
-        platform.clearTimeout(timeout)
-      );
+      return Promise.race([done.then(() => true), expired]).finally(() => {
+        flushing--;
+        platform.clearTimeout(timeout);
+      });
     },
     stats: () => ({ queued: queue.size(), ...counts }),
     async close() {

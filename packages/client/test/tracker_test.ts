@@ -54,6 +54,53 @@ Deno.test("batching by count: flushAt events are sent at once", async () => {
   assert.deepEqual(r.server.requests.map((q) => q.body.events.length), [3]);
 });
 
+/** A rig whose server answers only when the test releases the gate. */
+function gatedRig(options: Parameters<typeof rig>[0]) {
+  let release = () => {};
+  let gate = Promise.resolve();
+  const close = () => gate = new Promise<void>((resolve) => release = resolve);
+  const handle: { server?: ReturnType<typeof rig>["server"] } = {};
+  const r = rig(options, {
+    platform: {
+      fetch: async (url, init) => {
+        await gate;
+        return handle.server!.fetch(url, init);
+      },
+    },
+  });
+  handle.server = r.server;
+  return { ...r, close, release: () => release() };
+}
+
+Deno.test("events tracked while a request is out wait for the interval, not for its answer", async () => {
+  const r = gatedRig({ flushAt: 20, flushIntervalMs: 1000 });
+  r.close();
+  r.tracker.track("a");
+  await r.clock.advance(1000);
+  r.tracker.track("b");
+  r.tracker.track("c");
+  r.release();
+  await r.clock.settle();
+  assert.deepEqual(r.server.requests.map((q) => q.body.events.length), [1]);
+  await r.clock.advance(999);
+  assert.equal(r.server.requests.length, 1, "b and c wait for the interval");
+  await r.clock.advance(1);
+  assert.deepEqual(r.server.requests.map((q) => q.body.events.length), [1, 2]);
+});
+
+Deno.test("a flush during a request sends what arrived meanwhile as soon as it is answered", async () => {
+  const r = gatedRig({ flushAt: 20, flushIntervalMs: 60_000 });
+  r.close();
+  r.tracker.track("a");
+  const first = r.tracker.flush();
+  await r.clock.settle(); // a's request is out, held at the gate
+  r.tracker.track("b");
+  const second = r.tracker.flush();
+  r.release();
+  assert.deepEqual(await Promise.all([first, second]), [true, true]);
+  assert.deepEqual(r.server.requests.map((q) => q.body.events.length), [1, 1]);
+});
+
 Deno.test("a backlog goes in requests of at most 500 events", async () => {
   const r = rig({ maxQueueEvents: 5000 });
   for (let i = 0; i < 1200; i++) r.tracker.track("e");
