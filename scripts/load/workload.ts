@@ -190,8 +190,13 @@ export async function stackPids(runDir: URL): Promise<Record<string, number[]>> 
   const read = async (
     name: string,
   ) => [Number((await Deno.readTextFile(new URL(`${name}.pid`, runDir))).trim())];
-  const pgrep = await new Deno.Command("pgrep", { args: ["-u", "postgres", "postgres"] }).output();
-  const postgres = new TextDecoder().decode(pgrep.stdout).split("\n").filter(Boolean).map(Number);
+  // This stack's server and its children only: other clusters on the machine are not ours.
+  const postmaster = Number(
+    (await Deno.readTextFile(new URL("../postgres/data/postmaster.pid", runDir))).split("\n")[0],
+  );
+  const pgrep = await new Deno.Command("pgrep", { args: ["-P", String(postmaster)] }).output();
+  const children = new TextDecoder().decode(pgrep.stdout).split("\n").filter(Boolean).map(Number);
+  const postgres = [postmaster, ...children];
   return {
     client: [Deno.pid],
     gateway: await read("gateway"),
