@@ -118,7 +118,13 @@ export function createCoreTracker<E = AnyEvents>(
       }
       assign([id], token);
       schedule();
-    }, () => lookingUp.delete(id));
+    }, () => {
+      lookingUp.delete(id);
+      // No answer: the user is the last one this tracker saw. With none seen, nobody can be named,
+      // and handing the event to whoever signs in next could tie it to another person.
+      if (lastToken) assign([id], lastToken);
+      else drop([id], "unknown_user", "getAccessToken failed before any user was known");
+    });
   };
 
   const enforceCap = () => {
@@ -168,8 +174,8 @@ export function createCoreTracker<E = AnyEvents>(
     let token: string | null | undefined;
     while (!closed && online && leader && platform.now() >= backoffUntil) {
       if (token === undefined) {
-        // Events whose owner lookup failed (here, or in an earlier tracker on this storage) take
-        // the first answer asked for after the failure.
+        // Events stored before their owner was known (an earlier tracker, or another tab, stopped
+        // within the moment between track() and the token's answer) take the next answer.
         const failed = queue.list().filter((e) => e.sub === undefined && !lookingUp.has(e.id))
           .map((e) => e.id);
         try {

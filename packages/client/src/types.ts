@@ -64,6 +64,8 @@ export type ErrorCode =
   | "queue_full"
   /** Tracked while `getAccessToken` returned null: no user to attribute it to. */
   | "signed_out"
+  /** `getAccessToken` failed at `track()` before the tracker had seen any user's token. */
+  | "unknown_user"
   /** Not a drop: the storage failed; events stay in memory. */
   | "storage_failed"
   /** Not a drop: an answer the SDK does not know (404, 405, ...); it backs off and retries. */

@@ -187,19 +187,40 @@ Deno.test("events tracked while signed out are dropped as signed_out, never sent
   assert.deepEqual(r.log.errors.map((e) => [e.code, e.eventIds]), [["signed_out", [id]]]);
 });
 
-Deno.test("when getAccessToken fails at track(), the event waits for the next answer", async () => {
+Deno.test("when getAccessToken fails at track(), the event stays with the last user seen", async () => {
+  let fail = false;
+  const r = rig({
+    getAccessToken: () =>
+      fail ? Promise.reject(new Error("offline")) : Promise.resolve(r.auth.token),
+  });
+  r.tracker.track("seen"); // alice's token is read once
+  await r.clock.settle();
+  fail = true;
+  const id = r.tracker.track("a");
+  await r.clock.advance(5000);
+  assert.equal(r.server.isStored("alice", id), false, "nothing can be sent without a token");
+  // Bob signs in: alice's event must still only ever go with alice's token.
+  r.auth.token = fakeToken("bob");
+  fail = false;
+  await r.clock.advance(5000);
+  assert.equal(r.server.isStored("bob", id), false);
+  r.auth.token = fakeToken("alice");
+  await r.clock.runUntil(() => r.server.isStored("alice", id));
+});
+
+Deno.test("when getAccessToken fails before any user was seen, the event is dropped, never given to the next user", async () => {
   let fail = true;
   const r = rig({
     getAccessToken: () =>
-      fail ? Promise.reject(new Error("offline")) : Promise.resolve(fakeToken("alice")),
+      fail ? Promise.reject(new Error("offline")) : Promise.resolve(fakeToken("bob")),
   });
   const id = r.tracker.track("a");
-  await r.clock.advance(5000);
-  assert.equal(r.tracker.stats().queued, 1);
-  assert.equal(r.server.requests.length, 0);
+  await r.clock.settle();
   fail = false;
-  await r.clock.runUntil(() => r.tracker.stats().queued === 0);
-  assert.equal(r.server.isStored("alice", id), true);
+  await r.clock.advance(5000);
+  assert.equal(r.server.isStored("bob", id), false);
+  assert.deepEqual(r.log.errors.map((e) => [e.code, e.eventIds]), [["unknown_user", [id]]]);
+  assert.equal(r.tracker.stats().dropped, 1);
 });
 
 Deno.test("the queue cap drops the oldest events first and counts them", async () => {
