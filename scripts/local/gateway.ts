@@ -114,7 +114,8 @@ function requireEnv(name: string): string {
   return value;
 }
 
-function milliseconds(name: string, fallback: number): number {
+/** A positive integer setting (milliseconds, bytes) from the environment. */
+function positiveInteger(name: string, fallback: number): number {
   const value = Number(Deno.env.get(name) || fallback);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
   return value;
@@ -123,9 +124,9 @@ function milliseconds(name: string, fallback: number): number {
 /** The gateway's deadlines; the body's is the function's default (10 s). */
 export function gatewayDeadlines(): Deadlines {
   return {
-    bodyTimeoutMs: milliseconds("GATEWAY_BODY_TIMEOUT_MS", 10_000),
-    headersTimeoutMs: milliseconds("GATEWAY_HEADERS_TIMEOUT_MS", 10_000),
-    keepAliveTimeoutMs: milliseconds("GATEWAY_KEEPALIVE_TIMEOUT_MS", 60_000),
+    bodyTimeoutMs: positiveInteger("GATEWAY_BODY_TIMEOUT_MS", 10_000),
+    headersTimeoutMs: positiveInteger("GATEWAY_HEADERS_TIMEOUT_MS", 10_000),
+    keepAliveTimeoutMs: positiveInteger("GATEWAY_KEEPALIVE_TIMEOUT_MS", 60_000),
   };
 }
 
@@ -156,6 +157,8 @@ if (import.meta.main) {
       port: Number(requireEnv("GATEWAY_PORT")),
       deadlines,
       timeoutResponse: (path) => timeoutResponse(path, deadlines.bodyTimeoutMs),
+      // Bodies are buffered whole, so their size is bounded like Kong's request-size limit.
+      maxBodyBytes: positiveInteger("GATEWAY_MAX_BODY_BYTES", 16 * 1024 * 1024),
     },
   );
 }

@@ -41,6 +41,8 @@ export interface ServeOptions {
   deadlines: Deadlines;
   /** The answer when the body of a request for `path` misses its deadline. */
   timeoutResponse: (path: string) => Response;
+  /** A larger body is answered 413 as soon as it passes this: bodies are buffered whole. */
+  maxBodyBytes: number;
 }
 
 export interface RunningServer {
@@ -63,7 +65,7 @@ export function serveWithDeadlines(
     requestTimeout: headersTimeoutMs + 2 * bodyTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,
   }, (incoming, outgoing) => {
-    exchange(handler, incoming, outgoing, bodyTimeoutMs, options.timeoutResponse);
+    exchange(handler, incoming, outgoing, options);
   });
   return new Promise((resolve) => {
     server.listen(options.port, options.hostname, () => {
@@ -83,43 +85,79 @@ async function exchange(
   handler: Handler,
   incoming: IncomingMessage,
   outgoing: ServerResponse,
-  bodyTimeoutMs: number,
-  timeoutResponse: (path: string) => Response,
+  options: ServeOptions,
 ): Promise<void> {
-  let timedOut = false;
+  let answered = false;
+  const answer = (response: Response) => {
+    answered = true;
+    void send(incoming, outgoing, response);
+  };
   const deadline = setTimeout(() => {
-    timedOut = true;
     const path = new URL(incoming.url ?? "/", "http://localhost").pathname;
-    void send(incoming, outgoing, timeoutResponse(path));
-  }, bodyTimeoutMs);
+    answer(options.timeoutResponse(path));
+  }, options.deadlines.bodyTimeoutMs);
   let body: Uint8Array<ArrayBuffer> | null;
   try {
-    body = await readBody(incoming);
+    body = await readBody(incoming, options.maxBodyBytes, () => answer(tooLarge()));
   } catch {
     return; // The client went away, or its connection was closed at the deadline.
   } finally {
     clearTimeout(deadline);
   }
-  if (timedOut) return;
+  if (answered) return;
 
   // A client that goes away cancels its upstream request.
   const abort = new AbortController();
   outgoing.once("close", () => abort.abort());
+  let request: Request;
+  try {
+    request = toRequest(incoming, body, abort.signal);
+  } catch {
+    // A Host header that makes no URL (`a b`, `[::1`): the client's mistake, not ours.
+    return void send(incoming, outgoing, kongMessage(400, "Bad request"));
+  }
   let response: Response;
   try {
-    response = await handler(toRequest(incoming, body, abort.signal));
+    response = await handler(request);
   } catch {
     response = new Response(null, { status: 500 });
   }
   await send(incoming, outgoing, response);
 }
 
-/** The whole body, or null for methods that have none. */
-async function readBody(incoming: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | null> {
+// Kong's wording, as Supabase's gateway answers.
+function kongMessage(status: number, message: string): Response {
+  return new Response(JSON.stringify({ message }), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+function tooLarge(): Response {
+  return kongMessage(413, "Request size limit exceeded");
+}
+
+/**
+ * The whole body, or null for methods that have none. Past `maxBytes`, calls `onTooLarge` and
+ * stops reading: the answer then closes the connection.
+ */
+async function readBody(
+  incoming: IncomingMessage,
+  maxBytes: number,
+  onTooLarge: () => void,
+): Promise<Uint8Array<ArrayBuffer> | null> {
   if (incoming.method === "GET" || incoming.method === "HEAD") return null;
   const chunks: Uint8Array[] = [];
-  for await (const chunk of incoming) chunks.push(chunk);
-  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let total = 0;
+  for await (const chunk of incoming) {
+    total += chunk.byteLength;
+    if (total > maxBytes) {
+      onTooLarge();
+      throw new RangeError("body too large");
+    }
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);

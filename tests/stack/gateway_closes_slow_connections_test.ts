@@ -16,6 +16,9 @@ interface Rig {
   upstreamCalls: string[];
 }
 
+// Small, so the test sends little: the gateway's default is 16 MiB (GATEWAY_MAX_BODY_BYTES).
+const MAX_BODY_BYTES = 64 * 1024;
+
 async function withGateway(fn: (rig: Rig) => Promise<void>): Promise<void> {
   const upstreamCalls: string[] = [];
   const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (r) => {
@@ -37,6 +40,7 @@ async function withGateway(fn: (rig: Rig) => Promise<void>): Promise<void> {
         keepAliveTimeoutMs: DEADLINE_MS,
       },
       timeoutResponse: (path) => timeoutResponse(path, DEADLINE_MS),
+      maxBodyBytes: MAX_BODY_BYTES,
     },
   );
   try {
@@ -127,5 +131,33 @@ Deno.test("a request in time passes through whole: status, headers, cookies and 
     assert.deepEqual(response.headers.getSetCookie(), ["a=1", "b=2"]);
     assert.equal(await response.text(), '{"stored":true}');
     assert.deepEqual(upstreamCalls, ['POST /track-event {"event":"x"}']);
+  });
+});
+
+Deno.test("a body over the size limit is a 413 before it is buffered whole; the upstream never sees it", async () => {
+  await withGateway(async ({ port, upstreamCalls }) => {
+    await withClient(port, async (client) => {
+      const length = 100 * MAX_BODY_BYTES;
+      await client.send(
+        `POST /functions/v1/track-event HTTP/1.1\r\nHost: gw\r\nContent-Length: ${length}\r\n\r\n` +
+          "x".repeat(2 * MAX_BODY_BYTES),
+      );
+      const response = await client.waitForResponse(MARGIN_MS);
+      assert.equal(response.status, 413);
+      assert.equal(JSON.parse(response.body).message, "Request size limit exceeded");
+      await client.waitForClose(MARGIN_MS);
+    });
+    assert.deepEqual(upstreamCalls, []);
+  });
+});
+
+Deno.test("a Host header that makes no URL is a 400, not a 500", async () => {
+  await withGateway(async ({ port, upstreamCalls }) => {
+    await withClient(port, async (client) => {
+      await client.send("GET /rest/v1/jobs HTTP/1.1\r\nHost: [::1\r\n\r\n");
+      const response = await client.waitForResponse(MARGIN_MS);
+      assert.equal(response.status, 400);
+    });
+    assert.deepEqual(upstreamCalls, []);
   });
 });
