@@ -43,8 +43,8 @@ begin
         where j.id = any (job_ids);
     get diagnostics visible = row_count;
     -- Nested, not one condition: SQL does not promise to evaluate `and` left to right, and the
-    -- service role (no sub) neither needs nor may run the helper.
-    if visible < cardinality(job_ids) and (select auth.uid()) is not null then
+    -- service role (whether or not its token has a sub) neither needs nor may run the helper.
+    if visible < cardinality(job_ids) and current_user = 'authenticated' then
         if not internal.caller_exists() then
             raise sqlstate 'PT401' using message = 'The user of this access token no longer exists';
         end if;

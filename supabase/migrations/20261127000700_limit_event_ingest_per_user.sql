@@ -31,10 +31,12 @@ create table private.ingest_limiter_state (
 )
 with (fillfactor = 50);
 
--- A rate must be positive and finite (NaN sorts above infinity, so this excludes it too).
+-- A rate must be finite (NaN sorts above infinity, so this excludes it too) and at least one
+-- event in about 11.6 days: slower rates make waits that overflow the bigint milliseconds of
+-- Retry-After. To block a user in effect, set this floor and a burst of 1.
 alter table private.ingest_limits
-    add constraint ingest_limits_events_per_second_positive
-    check (events_per_second > 0 and events_per_second < 'infinity'::double precision);
+    add constraint ingest_limits_events_per_second_in_range
+    check (events_per_second >= 0.000001 and events_per_second < 'infinity'::double precision);
 
 -- A burst of at least one event, so that a single event can always get through eventually.
 alter table private.ingest_limits

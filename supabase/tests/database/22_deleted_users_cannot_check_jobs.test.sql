@@ -1,7 +1,7 @@
 -- A token that outlives its user: the ownership pre-check answers PT401 (HTTP 401 through
 -- PostgREST), not an empty list that the function would turn into 403 job_not_owned.
 begin;
-select plan(6);
+select plan(7);
 
 select tests.create_user('owner');
 select tests.create_user('leaver');
@@ -62,6 +62,15 @@ select is(
     (select count(*) from public.visible_job_ids(array['cccccccc-0000-4000-8000-000000000022']::uuid[]))::int,
     0,
     'the service role (no user) naming a missing job gets an empty list, not a 401'
+);
+
+select set_config('request.jwt.claims', json_build_object(
+    'role', 'service_role', 'sub', tests.get_user_id('owner')
+)::text, true);
+select is(
+    (select count(*) from public.visible_job_ids(array['cccccccc-0000-4000-8000-000000000022']::uuid[]))::int,
+    0,
+    'a service-role token that carries a sub gets an empty list too, not a permission error'
 );
 
 -- structure

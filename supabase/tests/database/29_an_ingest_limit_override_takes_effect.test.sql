@@ -1,5 +1,5 @@
 begin;
-select plan(5);
+select plan(7);
 
 -- setup: alice has no override yet
 select tests.create_user('alice');
@@ -43,6 +43,23 @@ select is(
     (select count(*)::integer from public.analytics_events),
     19000,
     'every accepted event is stored'
+);
+
+-- operator: the slowest rate is one event in about 11.6 days; slower ones would overflow the wait
+reset role;
+select throws_ok(
+    $$ update private.ingest_limits set events_per_second = 1e-300 where user_id = tests.get_user_id('alice') $$,
+    '23514',
+    'new row for relation "ingest_limits" violates check constraint "ingest_limits_events_per_second_in_range"',
+    'a rate below one event per million seconds is refused'
+);
+update private.ingest_limits set events_per_second = 0.000001, burst = 1
+where user_id = tests.get_user_id('alice');
+select tests.authenticate_as('alice');
+select throws_like(
+    $$ insert into public.analytics_events (event) values ('at_the_floor') $$,
+    '%rate_limited%',
+    'at the slowest rate the wait is still answered as a 429, not an overflow'
 );
 
 select * from finish();
