@@ -4,7 +4,8 @@
  * | response                     | outcome                                                   |
  * | ---------------------------- | --------------------------------------------------------- |
  * | 2xx                          | ack: remove every event, `created` or `duplicate`         |
- * | network error, 408, 429, 5xx | retry after backoff, at least `Retry-After`               |
+ * | network error, 408, 429, 5xx | retry after backoff, at least `Retry-After`; after a 408, |
+ * |                              | in half the batch, since the body did not arrive in time  |
  * | 401                          | refresh: ask for a fresh token once, then hold            |
  * | 400 naming event indexes     | drop those events, resend the rest at once                |
  * | 403 naming job ids           | drop the events of those jobs, resend the rest at once    |
@@ -21,7 +22,7 @@ import type { ErrorCode, QueuedEvent } from "./types.ts";
 /** What the tracker does next with the batch it sent. */
 export type Outcome =
   | { type: "ack"; created: number; duplicates: number }
-  | { type: "retry"; atLeastMs: number; unexpected?: boolean }
+  | { type: "retry"; atLeastMs: number; unexpected?: boolean; halve?: boolean }
   | { type: "refresh" }
   | { type: "drop"; reason: ErrorCode; ids: string[] }
   | { type: "split" };
@@ -46,7 +47,10 @@ export function decide(answer: Answer, batch: QueuedEvent[], now = Date.now()): 
   const error = errorOf(answer.body);
   if (status >= 200 && status < 300) return acknowledged(answer.body, batch.length);
   if (status === 0 || status === 408 || status === 429 || status >= 500) {
-    return { type: "retry", atLeastMs: waitOf(answer, error, now) };
+    // A body too slow for the server's deadline would be too slow again whole: on a slow link
+    // the same batch would meet 408 forever.
+    const halve = status === 408 && batch.length > 1;
+    return { type: "retry", atLeastMs: waitOf(answer, error, now), ...(halve && { halve }) };
   }
   if (status === 401) return { type: "refresh" };
   if (status === 413 || error.code === "batch_exceeds_burst" || error.code === "too_many_events") {

@@ -220,6 +220,7 @@ export function createCoreTracker<E = AnyEvents>(
       splitTo = MAX_BATCH_EVENTS;
       refreshedToken = null;
     } else if (outcome.type === "retry") {
+      if (outcome.halve) splitTo = Math.max(1, batch.length >> 1);
       if (outcome.unexpected) report("unexpected_response", "Unexpected answer; retrying later");
       retryLater(outcome.atLeastMs);
       return false;

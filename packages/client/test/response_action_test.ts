@@ -40,7 +40,7 @@ const cases: [string, Answer, Outcome, QueuedEvent[]?][] = [
     { type: "ack", created: 0, duplicates: 3 },
   ],
   ["network error: back off", answer(0), { type: "retry", atLeastMs: 0 }],
-  ["408: back off", answer(408), { type: "retry", atLeastMs: 0 }],
+  ["408: back off, and halve the batch", answer(408), { type: "retry", atLeastMs: 0, halve: true }],
   ["500: back off", answer(500), { type: "retry", atLeastMs: 0 }],
   ["502 without a body: back off", answer(502, null), { type: "retry", atLeastMs: 0 }],
   ["503 Retry-After: 2 → at least 2 s", answer(503, {}, "2"), { type: "retry", atLeastMs: 2000 }],
