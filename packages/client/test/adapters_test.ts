@@ -85,6 +85,22 @@ Deno.test("supabase adapter: no session is signed out; an error without a sessio
   assert.equal(await offline({ forceRefresh: true }), null, "a failed refresh holds, not throws");
 });
 
+Deno.test("supabase adapter: when reading fails, the last announced session names the user", async () => {
+  let announce: (event: string, session: { access_token: string } | null) => void = () => {};
+  const offline = {
+    auth: {
+      ...fakeSupabase(null, new Error("fetch failed")).auth,
+      onAuthStateChange: (callback: typeof announce) => announce = callback,
+    },
+  };
+  const getAccessToken = supabaseAccessToken(offline);
+  announce("SIGNED_IN", { access_token: "alice-expired" });
+  announce("SIGNED_IN", { access_token: "bob-expired" });
+  assert.equal(await getAccessToken({ forceRefresh: false }), "bob-expired", "the switch is seen");
+  announce("SIGNED_OUT", null);
+  assert.equal(await getAccessToken({ forceRefresh: false }), null, "signed out is known");
+});
+
 Deno.test("createTracker outside a browser works on memory storage with the global fetch", async () => {
   const received: unknown[] = [];
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (request) => {

@@ -123,6 +123,11 @@ async function scenario(ops: Op[], cap: number, flushAt: number, seed: number) {
         await clock.runUntil(() => ![...storage.events.values()].some((e) => e.sub === undefined));
 
         user = step.user;
+        // A getAccessToken that throws is read as "the same user as the last token": after a
+        // switch, the tracker must have read the new user's token before one throws, as
+        // supabaseAccessToken ensures by following supabase-js's announcements.
+        void tracker.flush({ timeoutMs: 0 });
+        await clock.settle();
         break;
       case "refresh_token":
         version++;
