@@ -8,10 +8,13 @@
  *   insert through PostgREST: every lazy path of a real request).
  *
  * The clock starts before the spawn and stops at the answer, polling the port every millisecond.
+ * `--entry label=path` (repeatable) compares other entry points of the function in the same run,
+ * e.g. a bundle; by default the one entry is `supabase/functions/track-event/index.ts`.
  *
  * @example
  * ```sh
  * scripts/bench --cold-start --runs 15
+ * scripts/bench --cold-start --entry graph=supabase/functions/track-event/index.ts --entry bundle=/tmp/track_event.js
  * ```
  */
 import { parseArgs } from "node:util";
@@ -20,13 +23,22 @@ import { quantile } from "./workload.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args.filter((arg) => arg !== "--cold-start"),
-  options: { runs: { type: "string", default: "15" }, port: { type: "string", default: "32399" } },
+  options: {
+    runs: { type: "string", default: "15" },
+    port: { type: "string", default: "32399" },
+    entry: { type: "string", multiple: true },
+  },
 });
 const runs = Number(args.runs);
 const port = Number(args.port);
 const root = new URL("../../", import.meta.url).pathname;
 const deno = Deno.execPath();
-const functionEntry = `${root}supabase/functions/track-event/index.ts`;
+const entries = (args.entry ?? ["track-event=supabase/functions/track-event/index.ts"]).map(
+  (spec) => {
+    const [label, path] = spec.includes("=") ? spec.split("=", 2) : ["track-event", spec];
+    return { label, path: path.startsWith("/") ? path : `${root}${path}` };
+  },
+);
 const emptyEntry = `${root}scripts/load/empty_serve.ts`;
 // The stack's own flags for the function (scripts/lib/services.sh), so the numbers are its numbers.
 const flags = [
@@ -87,11 +99,13 @@ async function timeToFirstAnswer(entry: string, probe: Probe): Promise<[number, 
   }
 }
 
-const sides = {
+const sides: Record<string, { entry: string; probe: Probe; expect: number }> = {
   "empty Deno.serve, first answer": { entry: emptyEntry, probe: options, expect: 204 },
-  "track-event, first 204 OPTIONS": { entry: functionEntry, probe: options, expect: 204 },
-  "track-event, first 201 POST": { entry: functionEntry, probe: post, expect: 201 },
 };
+for (const { label, path } of entries) {
+  sides[`${label}, first 204 OPTIONS`] = { entry: path, probe: options, expect: 204 };
+  sides[`${label}, first 201 POST`] = { entry: path, probe: post, expect: 201 };
+}
 const times: Record<string, number[]> = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 try {
   console.log(`cold start: ${runs} interleaved runs of each side on port ${port}`);
