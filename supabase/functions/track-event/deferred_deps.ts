@@ -1,5 +1,5 @@
 /**
- * Dependencies whose modules load on first use: jose and postgrest-js are imported by the first
+ * Dependencies whose modules load on first use: jose and supabase-js are imported by the first
  * call that needs them, and every later call reuses that import. A new process therefore answers
  * CORS preflights without loading them (loading them in the background from the start blocks the
  * event loop while they compile, so the preflight waited anyway: docs/BENCHMARKS.md).

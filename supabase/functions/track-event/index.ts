@@ -10,7 +10,7 @@ import { createOwnershipCache } from "./ownership_cache.ts";
 
 const config = loadConfig((name) => Deno.env.get(name));
 const now = () => new Date();
-// jose and postgrest-js load with the first POST, so preflights never wait for them.
+// jose and supabase-js load with the first POST, so preflights never wait for them.
 const verifier = async () =>
   (await import("../_shared/auth.ts")).createTokenVerifier(config.tokenKeys);
 const stores = async () =>

@@ -1,20 +1,13 @@
 /**
- * Data access through postgrest-js, supabase-js's own query builder (what `supabase.from()` and
- * `supabase.rpc()` return), always as the caller: the caller's own token goes with every query, so
- * Row Level Security decides what it may see and insert. No service_role key here.
- *
- * Why not the whole supabase-js: the function uses only its database client, and importing
- * supabase-js also loads auth, realtime, storage and functions clients, about 65 ms of every cold
- * start (docs/BENCHMARKS.md). The requests are the ones supabase-js sends: same builder, same
- * `apikey` and `Authorization` headers, same `/rest/v1` URL.
+ * Data access through supabase-js, always as the caller: the caller's own token goes with every
+ * query, so Row Level Security decides what it may see and insert. No service_role key here.
  *
  * @module
  */
-import { PostgrestClient } from "@supabase/postgrest-js";
+import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../_shared/database.types.ts";
 import { UpstreamUnavailableError } from "../_shared/errors.ts";
 import { ingestLimitRefusal } from "./ingest_limit_refusal.ts";
-
 import { type StoreFactory, StoreRejectedError } from "./store_contract.ts";
 
 export { type EventStore, type StoreFactory, StoreRejectedError } from "./store_contract.ts";
@@ -35,7 +28,7 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|40001|40P01)/;
 const UNIQUE_VIOLATION = "23505";
 
 /**
- * One database client for the process; each query sets the caller's Authorization header.
+ * One supabase-js client for the process; each query sets the caller's Authorization header.
  * postgrest-js copies headers per query builder, so callers never share a token.
  *
  * @example
@@ -47,13 +40,11 @@ const UNIQUE_VIOLATION = "23505";
 export function createSupabaseStoreFactory(options: SupabaseStoreOptions): StoreFactory {
   // Typed by the generated database types: table, column and function names, and the rows sent
   // and returned, are checked against the migrations by `deno check`.
-  // As supabase-js builds it: the anon key as `apikey` and as the default Authorization, which
-  // every query below replaces with the caller's token.
-  const client = new PostgrestClient<Database>(new URL("rest/v1", withSlash(options.url)).href, {
-    headers: { apikey: options.anonKey, Authorization: `Bearer ${options.anonKey}` },
-    fetch: withTimeout(options.fetch ?? fetch, options.timeoutMs),
+  const client = createClient<Database>(options.url, options.anonKey, {
+    global: { fetch: withTimeout(options.fetch ?? fetch, options.timeoutMs) },
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     // Fail fast with 503 and Retry-After: the client retries, not this request's CPU budget.
-    retry: false,
+    db: { retry: false },
   });
   return (accessToken) => {
     const authorization = `Bearer ${accessToken}`;
@@ -117,10 +108,6 @@ function check<Row>(result: QueryResult<Row>): Row[] {
   if (UNAVAILABLE_SQLSTATE.test(code)) throw new UpstreamUnavailableError(`sqlstate ${code}`);
   // The database's per-user ingest limit: 429 rate_limited or 413 batch_exceeds_burst.
   throw ingestLimitRefusal(status, error) ?? new StoreRejectedError(status, code);
-}
-
-function withSlash(url: string): string {
-  return url.endsWith("/") ? url : `${url}/`;
 }
 
 function withTimeout(fetchImpl: typeof fetch, timeoutMs: number): typeof fetch {

@@ -1,6 +1,6 @@
 /**
  * What the handler needs from data access, apart from the client that implements it (store.ts),
- * so the HTTP shell loads without postgrest-js.
+ * so the HTTP shell loads without supabase-js.
  *
  * @module
  */
