@@ -8,10 +8,14 @@
  *   insert through PostgREST: every lazy path of a real request).
  *
  * The clock starts before the spawn and stops at the answer, polling the port every millisecond.
+ * `--entry label=path` (repeatable) compares other entry points of the function in the same run,
+ * e.g. a bundle; by default the one entry is `supabase/functions/track-event/index.ts`. Flags after
+ * the path are added to that entry's `deno run` (`--entry "nocache=index.ts --no-code-cache"`).
  *
  * @example
  * ```sh
  * scripts/bench --cold-start --runs 15
+ * scripts/bench --cold-start --entry graph=supabase/functions/track-event/index.ts --entry bundle=/tmp/track_event.js
  * ```
  */
 import { parseArgs } from "node:util";
@@ -20,13 +24,24 @@ import { quantile } from "./workload.ts";
 
 const { values: args } = parseArgs({
   args: Deno.args.filter((arg) => arg !== "--cold-start"),
-  options: { runs: { type: "string", default: "15" }, port: { type: "string", default: "32399" } },
+  options: {
+    runs: { type: "string", default: "15" },
+    port: { type: "string", default: "32399" },
+    entry: { type: "string", multiple: true },
+  },
 });
 const runs = Number(args.runs);
 const port = Number(args.port);
 const root = new URL("../../", import.meta.url).pathname;
 const deno = Deno.execPath();
-const functionEntry = `${root}supabase/functions/track-event/index.ts`;
+// `label=path`, optionally followed by extra `deno run` flags: `nocache=index.ts --no-code-cache`.
+const entries = (args.entry ?? ["track-event=supabase/functions/track-event/index.ts"]).map(
+  (spec) => {
+    const [label, rest] = spec.includes("=") ? spec.split(/=(.*)/s, 2) : ["track-event", spec];
+    const [path, ...extraFlags] = rest.trim().split(/\s+/);
+    return { label, path: path.startsWith("/") ? path : `${root}${path}`, extraFlags };
+  },
+);
 const emptyEntry = `${root}scripts/load/empty_serve.ts`;
 // The stack's own flags for the function (scripts/lib/services.sh), so the numbers are its numbers.
 const flags = [
@@ -66,10 +81,14 @@ const post: Probe = async () => {
 };
 
 /** Spawns `entry`, polls with `probe` until it answers, returns the ms from spawn and the status. */
-async function timeToFirstAnswer(entry: string, probe: Probe): Promise<[number, number]> {
+async function timeToFirstAnswer(
+  entry: string,
+  probe: Probe,
+  extraFlags: string[] = [],
+): Promise<[number, number]> {
   const started = performance.now();
   const child = new Deno.Command(deno, {
-    args: [...flags, entry],
+    args: [...flags, ...extraFlags, entry],
     env,
     stdout: "null",
     stderr: "null",
@@ -87,17 +106,22 @@ async function timeToFirstAnswer(entry: string, probe: Probe): Promise<[number, 
   }
 }
 
-const sides = {
+const sides: Record<
+  string,
+  { entry: string; probe: Probe; expect: number; extraFlags?: string[] }
+> = {
   "empty Deno.serve, first answer": { entry: emptyEntry, probe: options, expect: 204 },
-  "track-event, first 204 OPTIONS": { entry: functionEntry, probe: options, expect: 204 },
-  "track-event, first 201 POST": { entry: functionEntry, probe: post, expect: 201 },
 };
+for (const { label, path, extraFlags } of entries) {
+  sides[`${label}, first 204 OPTIONS`] = { entry: path, probe: options, expect: 204, extraFlags };
+  sides[`${label}, first 201 POST`] = { entry: path, probe: post, expect: 201, extraFlags };
+}
 const times: Record<string, number[]> = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
 try {
   console.log(`cold start: ${runs} interleaved runs of each side on port ${port}`);
   for (let run = 0; run <= runs; run++) {
     for (const [name, side] of Object.entries(sides)) {
-      const [ms, status] = await timeToFirstAnswer(side.entry, side.probe);
+      const [ms, status] = await timeToFirstAnswer(side.entry, side.probe, side.extraFlags);
       if (status !== side.expect) throw new Error(`${name}: answered ${status}`);
       if (run > 0) times[name].push(ms); // run 0 warms the module cache and the page cache
     }

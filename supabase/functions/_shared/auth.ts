@@ -3,14 +3,13 @@
  *
  * @module
  */
-import {
-  base64url,
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  errors as joseErrors,
-  type JSONWebKeySet,
-  jwtVerify,
-} from "jose";
+// jose's per-function entry points: its root module loads every JWE/JWS/JWK helper too.
+import * as base64url from "jose/base64url";
+import { decodeProtectedHeader } from "jose/decode/protected_header";
+import * as joseErrors from "jose/errors";
+import { createLocalJWKSet } from "jose/jwks/local";
+import { jwtVerify } from "jose/jwt/verify";
+import type { JSONWebKeySet } from "jose";
 import { hasDuplicateKeys } from "./duplicate_json_keys.ts";
 import { AuthError } from "./errors.ts";
 

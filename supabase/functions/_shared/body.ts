@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { gunzipSync } from "node:zlib";
 import {
   PayloadTooLargeError,
   RequestTimeoutError,
@@ -56,7 +55,7 @@ export async function readBoundedBody(
   // The wire bytes are bounded first (for gzip too: a stream of empty blocks could otherwise be
   // read forever), and they are at most about 513 KiB, so holding them is cheap.
   const wire = await collect(request.body, wireLimit, maxBytes, signal);
-  return gzip ? gunzipBounded(wire, maxBytes) : wire;
+  return gzip ? await gunzipBounded(wire, maxBytes) : wire;
 }
 
 /**
@@ -64,8 +63,11 @@ export async function readBoundedBody(
  * `maxBytes`. node:zlib checks `maxOutputLength` after each 16 KiB output chunk, so a bomb costs
  * at most `maxBytes` + 16 KiB of memory and the CPU to inflate that much. (A DecompressionStream
  * hands over all the output of an input chunk at once: a 64 KiB chunk of a bomb is 64 MiB.)
+ * node:zlib is imported on the first gzip body only: loading it costs about 36 ms of a cold start
+ * (docs/BENCHMARKS.md), and most requests are not gzipped.
  */
-function gunzipBounded(wire: Uint8Array, maxBytes: number): Uint8Array {
+async function gunzipBounded(wire: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const { gunzipSync } = await import("node:zlib");
   try {
     const inflated = gunzipSync(wire, { maxOutputLength: maxBytes });
     return new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength);

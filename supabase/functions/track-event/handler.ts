@@ -15,9 +15,10 @@ import {
   UpstreamUnavailableError,
 } from "../_shared/errors.ts";
 import type { Logger } from "../_shared/log.ts";
-import { ingest, type RequestFacts } from "./ingest.ts";
+import { once } from "./deferred_deps.ts";
+import type { RequestFacts } from "./ingest.ts";
 import type { OwnershipCache } from "./ownership_cache.ts";
-import { type StoreFactory, StoreRejectedError } from "./store.ts";
+import { type StoreFactory, StoreRejectedError } from "./store_contract.ts";
 
 /** Everything the handler needs from the outside world; tests pass fakes. */
 export interface HandlerDeps {
@@ -52,6 +53,9 @@ export interface HandlerDeps {
  * ```
  */
 export function createHandler(deps: HandlerDeps): (request: Request) => Promise<Response> {
+  // The POST path (zod and the schemas) loads with the first POST: a new process answers CORS
+  // preflights without it.
+  const loadIngest = once(() => import("./ingest.ts"));
   return async (request) => {
     const receivedAt = deps.now();
     const requestId = deps.newRequestId();
@@ -61,7 +65,7 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     try {
       if (request.method === "OPTIONS") response = new Response(null, { status: 204 });
       else if (request.method !== "POST") throw new MethodNotAllowedError();
-      else response = await ingest(request, deps, receivedAt, facts);
+      else response = await (await loadIngest()).ingest(request, deps, receivedAt, facts);
     } catch (error) {
       failure = error;
       response = toResponse(error, requestId);

@@ -17,7 +17,7 @@ import { MAX_BODY_BYTES } from "./limits.ts";
 import type { OwnershipCache } from "./ownership_cache.ts";
 import { planRows, referencedJobIds, type RowPlan } from "./rows.ts";
 import { parseTrackRequest } from "./schema.ts";
-import { type EventStore, StoreRejectedError } from "./store.ts";
+import { type EventStore, StoreRejectedError } from "./store_contract.ts";
 
 /** What the request log needs to know, filled in as the request gets through the checks. */
 export interface RequestFacts {

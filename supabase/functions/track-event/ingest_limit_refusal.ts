@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { z } from "zod";
+// zod's smaller entry point, as in event_schema.ts: only success or failure is read here.
+import { z } from "zod/mini";
 import { BatchExceedsBurstError, RateLimitedError } from "../_shared/errors.ts";
 
 /** The part of a PostgREST error this module reads. */
@@ -18,15 +19,16 @@ export interface PostgrestErrorBody {
 }
 
 const limitFields = {
-  events_per_second: z.number().positive().finite(),
-  burst: z.number().int().positive(),
+  // zod 4 numbers refuse Infinity and NaN already; z.int() also refuses unsafe integers.
+  events_per_second: z.number().check(z.positive()),
+  burst: z.int().check(z.positive()),
 };
 const rateLimitedDetails = z.object({
   ...limitFields,
-  retry_after_ms: z.number().int().positive(),
-  available: z.number().int().nonnegative(),
+  retry_after_ms: z.int().check(z.positive()),
+  available: z.int().check(z.nonnegative()),
 });
-const batchDetails = z.object({ ...limitFields, events: z.number().int().positive() });
+const batchDetails = z.object({ ...limitFields, events: z.int().check(z.positive()) });
 
 // Without readable numbers (say, a database migrated ahead of the function), a refusal keeps its
 // status: a 429 is retried after a second and the limiter answers again; a 413 is split.

@@ -8,26 +8,9 @@ import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../_shared/database.types.ts";
 import { UpstreamUnavailableError } from "../_shared/errors.ts";
 import { ingestLimitRefusal } from "./ingest_limit_refusal.ts";
-import type { EventRow } from "./rows.ts";
+import { type StoreFactory, StoreRejectedError } from "./store_contract.ts";
 
-/** The two operations the function needs, for one caller. */
-export interface EventStore {
-  /** Which of these job ids the caller can see: one query, whatever the count. */
-  visibleJobIds(jobIds: readonly string[]): Promise<Set<string>>;
-  /** Inserts the rows, skipping `(user_id, event_id)` already stored; returns the new ids. */
-  insertEvents(rows: readonly EventRow[]): Promise<Set<string>>;
-}
-
-/** Gives the store that acts as the holder of `accessToken`. */
-export type StoreFactory = (accessToken: string) => EventStore;
-
-/** PostgREST refused the query for a reason that is not an outage (RLS, a constraint, ...). */
-export class StoreRejectedError extends Error {
-  constructor(readonly status: number, readonly sqlState: string) {
-    super(`PostgREST answered ${status} (${sqlState || "no code"})`);
-    this.name = "StoreRejectedError";
-  }
-}
+export { type EventStore, type StoreFactory, StoreRejectedError } from "./store_contract.ts";
 
 /** Where PostgREST is and how long to wait for it. */
 export interface SupabaseStoreOptions {
