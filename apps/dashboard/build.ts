@@ -14,7 +14,8 @@ const root = new URL(".", import.meta.url).pathname;
 const dist = `${root}dist`;
 
 async function anonKey(): Promise<string> {
-  const fromEnv = Deno.env.get("SUPABASE_ANON_KEY");
+  // ANON_KEY: the name `supabase status -o env` prints.
+  const fromEnv = Deno.env.get("SUPABASE_ANON_KEY") ?? Deno.env.get("ANON_KEY");
   if (fromEnv) return fromEnv;
   const keys = await Deno.readTextFile(`${root}../../.stack/keys.env`).catch(() => "");
   const local = keys.match(/^ANON_KEY=(.+)$/m)?.[1];

@@ -13,8 +13,8 @@ import { formatMs } from "./format.ts";
 import type { DashboardData } from "./load.ts";
 
 const ROW = 44;
-const LABEL = 130;
-const WIDTH = 640;
+const LABEL = 100;
+const WIDTH = 440;
 const BAR = 14;
 
 /** The chart, or a note when no stage has completed yet. */
@@ -25,7 +25,7 @@ export function summaryChart(summary: DashboardData["summary"]): HTMLElement {
     return section;
   }
   const max = Math.max(...summary.map((s) => s.p95_ms ?? 0), 1);
-  const scale = (ms: number | null) => Math.max(((ms ?? 0) / max) * (WIDTH - LABEL - 90), 1);
+  const scale = (ms: number | null) => Math.max(((ms ?? 0) / max) * (WIDTH - LABEL - 80), 1);
   const rows = summary.map((s, i) => {
     const y = i * ROW + 8;
     return svg(
