@@ -40,7 +40,7 @@ browserTest(
     await page.reload();
     await waitUntil(
       "the reads with the session",
-      async () => restCalls.length >= 4 ? true : undefined,
+      () => Promise.resolve(restCalls.length >= 4 ? true : undefined),
     );
     assert.ok(
       restCalls.every((url) => url.startsWith(`${HOST}/rest/v1/`)),
