@@ -129,8 +129,9 @@ start_function() {
 }
 
 # URL prefix=directory (relative to the repository) that the gateway serves as static files, on
-# the API's origin: the SDK's browser build, and the pages the browser tests drive.
-GATEWAY_STATIC_MOUNTS=("/sdk/=packages/client/dist" "/test-pages/=tests/browser/pages")
+# the API's origin: the SDK's browser build, the pages the browser tests drive, and the dashboard.
+GATEWAY_STATIC_MOUNTS=("/sdk/=packages/client/dist" "/test-pages/=tests/browser/pages"
+    "/dashboard/=apps/dashboard/dist")
 
 start_gateway() {
     local deno mount mounts=() dirs=()
