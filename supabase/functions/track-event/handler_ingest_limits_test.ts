@@ -2,11 +2,8 @@
 // ingest limiter does: 429 rate_limited becomes the function's 429 with Retry-After and RateLimit
 // fields, 413 batch_exceeds_burst its 413, and both are logged with the user but no properties.
 import assert from "node:assert/strict";
-import { createTokenVerifier } from "../_shared/auth.ts";
-import type { LogEntry } from "../_shared/log.ts";
-import { createHandler } from "./handler.ts";
-import { createSupabaseStoreFactory } from "./store.ts";
-import { ALICE, ALICES_JOB, jsonOf, NOW, post, signToken, TEST_SECRET } from "./test_support.ts";
+import { handlerOverFakePostgrest } from "./fake_postgrest_rig.ts";
+import { ALICE, ALICES_JOB, jsonOf, post, signToken } from "./test_support.ts";
 
 // What PostgREST 12 sends for the limiter's custom errors (SQLSTATE PGRST).
 const RATE_LIMITED = {
@@ -32,7 +29,6 @@ const json = (body: unknown, status: number, headers: Record<string, string> = {
 
 /** A fake PostgREST: the jobs pre-check passes, inserts get `insert`, upserts get `upsert`. */
 function rig(insert: Responder, upsert: Responder = insert) {
-  const logs: LogEntry[] = [];
   const requests: URL[] = [];
   const fetchImpl: typeof fetch = (input) => {
     const url = new URL(String(input));
@@ -42,22 +38,7 @@ function rig(insert: Responder, upsert: Responder = insert) {
     }
     return Promise.resolve(url.searchParams.has("on_conflict") ? upsert(url) : insert(url));
   };
-  const handle = createHandler({
-    now: () => NOW,
-    newRequestId: () => "req-1",
-    newEventId: () => crypto.randomUUID(),
-    verifyToken: createTokenVerifier({ jwtSecret: TEST_SECRET }),
-    storeFor: createSupabaseStoreFactory({
-      url: "http://db.test",
-      anonKey: "anon",
-      timeoutMs: 1000,
-      fetch: fetchImpl,
-    }),
-    logger: { log: (entry) => logs.push(entry) },
-    // No body in these tests arrives late: a deadline that never fires.
-    schedule: () => () => {},
-    config: { allowedOrigins: "*", bodyTimeoutMs: 10_000 },
-  });
+  const { handle, logs } = handlerOverFakePostgrest(fetchImpl);
   return { handle, logs, requests };
 }
 

@@ -1,36 +1,18 @@
 // The handler with the real supabase-js store over a fake PostgREST: outages are 503s with
 // Retry-After, policy rejections are 403s, and anything else is a 500 that leaks nothing.
 import assert from "node:assert/strict";
-import { createTokenVerifier } from "../_shared/auth.ts";
-import type { LogEntry } from "../_shared/log.ts";
-import { createHandler } from "./handler.ts";
-import { createSupabaseStoreFactory } from "./store.ts";
-import { ALICES_JOB, jsonOf, NOW, post, signToken, TEST_SECRET } from "./test_support.ts";
+import { handlerOverFakePostgrest } from "./fake_postgrest_rig.ts";
+import { ALICES_JOB, jsonOf, post, signToken } from "./test_support.ts";
 
 type Responder = (url: URL, signal?: AbortSignal) => Response | Promise<Response>;
 
 function rig(respond: Responder) {
-  const logs: LogEntry[] = [];
   let calls = 0;
   const fetchImpl: typeof fetch = (input, init) => {
     calls++;
     return Promise.resolve(respond(new URL(String(input)), init?.signal ?? undefined));
   };
-  const handle = createHandler({
-    now: () => NOW,
-    newRequestId: () => "req-1",
-    newEventId: () => crypto.randomUUID(),
-    verifyToken: createTokenVerifier({ jwtSecret: TEST_SECRET }),
-    storeFor: createSupabaseStoreFactory({
-      url: "http://db.test",
-      anonKey: "anon",
-      timeoutMs: 10,
-      fetch: fetchImpl,
-    }),
-    logger: { log: (entry) => logs.push(entry) },
-    schedule: () => () => {},
-    config: { allowedOrigins: "*", bodyTimeoutMs: 10_000 },
-  });
+  const { handle, logs } = handlerOverFakePostgrest(fetchImpl, 10);
   return { handle, logs, calls: () => calls };
 }
 
