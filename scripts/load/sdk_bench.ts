@@ -65,10 +65,11 @@ interface Tally {
   failures: number;
   cpuMs: number;
 }
+const newTally = (): Tally => ({ events: 0, elapsedMs: 0, latencies: [], failures: 0, cpuMs: 0 });
 const tallies: Record<Side, Tally> = {
-  "SDK": { events: 0, elapsedMs: 0, latencies: [], failures: 0, cpuMs: 0 },
-  "each event alone": { events: 0, elapsedMs: 0, latencies: [], failures: 0, cpuMs: 0 },
-  "direct batches": { events: 0, elapsedMs: 0, latencies: [], failures: 0, cpuMs: 0 },
+  "SDK": newTally(),
+  "each event alone": newTally(),
+  "direct batches": newTally(),
 };
 
 const db = await openFixtures();
@@ -208,7 +209,7 @@ async function measured(side: Side, run: (tally: Tally, stopAt: number) => Promi
 try {
   // A short warm-up of every side, so that none pays for JIT and connection set-up.
   for (const [, run] of phases) {
-    await run({ events: 0, elapsedMs: 0, latencies: [], failures: 0, cpuMs: 0 }, 0);
+    await run(newTally(), 0);
   }
   for (let round = 1; round <= rounds; round++) {
     for (const [side, run] of phases) {
