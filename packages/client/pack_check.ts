@@ -28,9 +28,11 @@ const server = http.createServer((req, res) => {
   let body = "";
   req.on("data", (chunk) => body += chunk);
   req.on("end", () => {
-    received.push({ apikey: req.headers.apikey, body: JSON.parse(body) });
+    const parsed = JSON.parse(body);
+    received.push({ apikey: req.headers.apikey, body: parsed });
     res.writeHead(201, { "content-type": "application/json" });
-    res.end(JSON.stringify({ accepted: 1, duplicates: 0, events: [{ status: "created" }] }));
+    const events = parsed.events.map((e) => ({ event_id: e.event_id, status: "created" }));
+    res.end(JSON.stringify({ accepted: events.length, duplicates: 0, events }));
   });
 });
 server.listen(0, "127.0.0.1", async () => {

@@ -14,9 +14,10 @@ import {
 } from "./batch.ts";
 import { buildEvent } from "./event_body.ts";
 import { exitSend } from "./exit_send.ts";
+import { ownerLookups } from "./owner.ts";
 import type { Platform } from "./platform.ts";
 import { createQueue } from "./queue.ts";
-import { decide, type Outcome } from "./response_action.ts";
+import { type Answer, decide, describe, type Outcome } from "./response_action.ts";
 import { send } from "./send.ts";
 import { subOf } from "./token.ts";
 import type {
@@ -25,11 +26,14 @@ import type {
   QueuedEvent,
   Storage,
   Tracker,
+  TrackerError,
   TrackerOptions,
 } from "./types.ts";
 import { uuidV7Generator } from "./uuid_v7.ts";
 
 const DAY_MS = 86_400_000;
+/** A flush() without a timeout re-arms its keep-alive timer this often (the longest timer). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Builds a tracker on an explicit platform and storage; `createTracker` picks them for you.
@@ -50,9 +54,14 @@ export function createCoreTracker<E = AnyEvents>(
   const maxAgeMs = options.maxEventAgeMs ?? 7 * DAY_MS;
   const nextId = uuidV7Generator(platform.now, platform.randomBytes);
   const counts = { sent: 0, duplicates: 0, dropped: 0 };
-  const report = (code: ErrorCode, message: string, eventIds: string[] = [], status?: number) => {
+  const report = (
+    code: ErrorCode,
+    message: string,
+    eventIds: string[] = [],
+    detail?: Partial<TrackerError>,
+  ) => {
     try {
-      options.onError?.({ code, message, eventIds, status });
+      options.onError?.({ code, message, eventIds, ...detail });
     } catch {
       // The app's handler must not break delivery.
     }
@@ -62,10 +71,22 @@ export function createCoreTracker<E = AnyEvents>(
     () => report("storage_failed", "The event storage failed; events are kept in memory"),
     () => hooks?.announce?.(),
   );
-  const drop = (ids: string[], code: ErrorCode, message: string, status?: number) => {
+  const drop = (
+    ids: string[],
+    code: ErrorCode,
+    message: string,
+    detail?: Partial<TrackerError>,
+  ) => {
+    for (const id of ids) owners.forget(id);
     const removed = queue.remove(ids).map((e) => e.id);
     counts.dropped += removed.length;
-    if (removed.length) report(code, message, removed, status);
+    if (removed.length) report(code, message, removed, detail);
+  };
+  /** An event dropped at track(), before it was queued. */
+  const refuse = (id: string, code: ErrorCode, message: string) => {
+    counts.dropped++;
+    report(code, message, [id]);
+    return id;
   };
 
   let closed = false;
@@ -85,47 +106,29 @@ export function createCoreTracker<E = AnyEvents>(
   let flushing = 0;
   /** The backoff is for want of a usable token, not a server failure: a new token ends it. */
   let awaitingToken = false;
-  /** Events whose owner lookup at track() is still in flight. */
-  const lookingUp = new Set<string>();
-  let turnToken: Promise<string | null> | undefined;
 
   const getToken = (forceRefresh: boolean) =>
     new Promise<string | null>((resolve) => resolve(options.getAccessToken({ forceRefresh })));
 
-  const assign = (ids: string[], token: string | null) => {
-    if (token === null) {
-      return drop(ids, "signed_out", "Tracked while signed out: no user to attribute it to");
-    }
-    for (const id of ids) {
-      const event = queue.get(id);
-      if (event) queue.put({ ...event, sub: subOf(token) });
-    }
-  };
-
-  // One token request per synchronous run of track() calls: within it, the user cannot change.
-  const resolveOwner = (id: string) => {
-    if (!turnToken) {
-      turnToken = getToken(false);
-      queueMicrotask(() => turnToken = undefined);
-    }
-    lookingUp.add(id);
-    turnToken.then((token) => {
-      lookingUp.delete(id);
+  const owners = ownerLookups(() => getToken(false), cap, (id, token, waiting) => {
+    if (token !== undefined) {
       lastToken = token;
       if (awaitingToken && token !== null && token !== heldToken) {
         awaitingToken = false;
         backoffUntil = 0;
       }
-      assign([id], token);
-      schedule();
-    }, () => {
-      lookingUp.delete(id);
-      // No answer: the user is the last one this tracker saw. With none seen, nobody can be named,
-      // and handing the event to whoever signs in next could tie it to another person.
-      if (lastToken) assign([id], lastToken);
-      else drop([id], "unknown_user", "getAccessToken failed before any user was known");
-    });
-  };
+    }
+    const event = waiting && queue.get(id);
+    if (!event) return; // dropped (the cap, its age) while the lookup was out
+    // A failed lookup: the user is the last one this tracker saw. With none seen, nobody can be
+    // named, and handing the event to whoever signs in next could tie it to another person.
+    const owner = token === undefined ? lastToken : token;
+    if (token === null) {
+      drop([id], "signed_out", "Tracked while signed out: no user to attribute it to");
+    } else if (owner) queue.put({ ...event, sub: subOf(owner) });
+    else drop([id], "unknown_user", "getAccessToken failed before any user was known");
+    schedule();
+  });
 
   const enforceCap = () => {
     const excess = queue.size() - cap;
@@ -171,20 +174,22 @@ export function createCoreTracker<E = AnyEvents>(
     await queue.sync();
     dropExpired();
     enforceCap();
+    // Stored without an owner (by an SDK before 0.2, whose tab stopped before its lookup
+    // answered): nobody can name its user, and the current one may be someone else.
+    drop(
+      queue.list().filter((e) => e.sub === undefined && !owners.pending(e.id)).map((e) => e.id),
+      "unknown_user",
+      "Stored before its user was known; never sent",
+    );
     let token: string | null | undefined;
     while (!closed && online && leader && platform.now() >= backoffUntil) {
       if (token === undefined) {
-        // Events stored before their owner was known (an earlier tracker, or another tab, stopped
-        // within the moment between track() and the token's answer) take the next answer.
-        const failed = queue.list().filter((e) => e.sub === undefined && !lookingUp.has(e.id))
-          .map((e) => e.id);
         try {
           token = await getToken(false);
         } catch {
           return retryLater(0);
         }
         lastToken = token;
-        if (failed.length) assign(failed, token);
       }
       if (token === null || token === heldToken) return retryLater(0, true);
       heldToken = null;
@@ -199,8 +204,9 @@ export function createCoreTracker<E = AnyEvents>(
       if (!batch.length) return queue.size() ? retryLater(0, true) : undefined;
       const body = encodeBatch(batch, new Date(platform.now()).toISOString());
       const target = { url: options.url, apiKey: options.apiKey, token };
-      const outcome = decide(await send(platform, target, body, false), batch, platform.now());
-      const next = await handle(outcome, batch, token);
+      const answer = await send(platform, target, body, false);
+      const outcome = decide(answer, batch, platform.now());
+      const next = await handle(outcome, answer, batch, token);
       if (next === false) return;
       // Events tracked while this request was out wait for the interval (or a full batch, or a
       // flush) to go together, as flushAt and flushIntervalMs say: sending them at once would make
@@ -213,7 +219,7 @@ export function createCoreTracker<E = AnyEvents>(
   const pendingOf = (sub: string | null) => queue.list().filter((e) => e.sub === sub).length;
 
   /** Applies an outcome; returns the token to go on with, undefined to ask again, false to stop. */
-  const handle = async (outcome: Outcome, batch: QueuedEvent[], token: string) => {
+  const handle = async (outcome: Outcome, answer: Answer, batch: QueuedEvent[], token: string) => {
     if (outcome.type === "ack") {
       acknowledge(batch, outcome.created, outcome.duplicates);
       failures = 0;
@@ -221,7 +227,17 @@ export function createCoreTracker<E = AnyEvents>(
       refreshedToken = null;
     } else if (outcome.type === "retry") {
       if (outcome.halve) splitTo = Math.max(1, batch.length >> 1);
-      if (outcome.unexpected) report("unexpected_response", "Unexpected answer; retrying later");
+      if (outcome.unexpected) {
+        const detail = describe(answer);
+        report(
+          "unexpected_response",
+          `Unexpected answer (${answer.redirect ? "a redirect" : detail.status}${
+            detail.serverCode ? ` ${detail.serverCode}` : ""
+          }): not an acknowledgement of these events; retrying later`,
+          [],
+          detail,
+        );
+      }
       retryLater(outcome.atLeastMs);
       return false;
     } else if (outcome.type === "refresh") {
@@ -233,7 +249,13 @@ export function createCoreTracker<E = AnyEvents>(
       retryLater(0, true);
       return false;
     } else if (outcome.type === "drop") {
-      drop(outcome.ids, outcome.reason, "The server rejected these events");
+      const detail = describe(answer);
+      drop(
+        outcome.ids,
+        outcome.reason,
+        `The server rejected these events (${detail.status})`,
+        detail,
+      );
     } else {
       splitTo = Math.max(1, batch.length >> 1);
     }
@@ -278,19 +300,28 @@ export function createCoreTracker<E = AnyEvents>(
   queue.sync().then(() => schedule());
 
   return {
-    track(event, fields = {}) {
-      const id = nextId();
-      const at = platform.now();
-      const { body, size } = buildEvent(event, fields, id, at);
-      if (size > MAX_EVENT_BYTES) {
-        counts.dropped++;
-        report("too_large", `The event is over ${MAX_EVENT_BYTES} bytes of JSON`, [id]);
-        return id;
+    track(event, fields) {
+      let id = "";
+      // Nothing the app passes may throw into it: what cannot be sent is dropped and reported.
+      try {
+        id = nextId();
+        const at = platform.now();
+        const { body, size, lossy } = buildEvent(event, fields ?? {}, id, at);
+        if (lossy.length) {
+          report("lossy_properties", `Sent as null or {}: ${lossy.join(", ")}`, [id]);
+        }
+        if (size > MAX_EVENT_BYTES) {
+          return refuse(id, "too_large", `The event is over ${MAX_EVENT_BYTES} bytes of JSON`);
+        }
+        if (!owners.start(id)) {
+          return refuse(id, "queue_full", `getAccessToken has not answered ${cap} lookups`);
+        }
+        queue.hold({ id, at, size, body });
+        enforceCap();
+        schedule();
+      } catch (error) {
+        refuse(id, "invalid_event", `track() could not make JSON of the event: ${error}`);
       }
-      queue.put({ id, at, size, body });
-      resolveOwner(id);
-      enforceCap();
-      schedule();
       return id;
     },
     flush({ timeoutMs } = {}) {
@@ -300,13 +331,20 @@ export function createCoreTracker<E = AnyEvents>(
       if (awaitingToken) backoffUntil = 0;
       if (platform.now() >= backoffUntil) run();
       else schedule(true);
-      if (timeoutMs === undefined) return done.then(() => true).finally(() => flushing--);
+      // The one timer that holds a Node or Deno process open: the app is waiting for this.
       let timeout: unknown;
       const expired = new Promise<boolean>((resolve) => {
-        timeout = platform.setTimeout(() => {
-          cancel();
-          resolve(false);
-        }, timeoutMs);
+        const arm = (ms: number) =>
+          timeout = platform.setTimeout(
+            () => {
+              if (timeoutMs === undefined) return arm(MAX_TIMER_MS);
+              cancel();
+              resolve(false);
+            },
+            ms,
+            true,
+          );
+        arm(timeoutMs ?? MAX_TIMER_MS);
       });
       return Promise.race([done.then(() => true), expired]).finally(() => {
         flushing--;
@@ -320,6 +358,10 @@ export function createCoreTracker<E = AnyEvents>(
       hooks?.detach();
       await running;
       await queue.sync();
+      const left = queue.list().map((e) => e.id);
+      if (storage.volatile && left.length) {
+        report("unsent_at_close", "close() left these events unsent in memory storage", left);
+      }
     },
   };
 }
