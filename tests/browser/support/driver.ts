@@ -16,6 +16,8 @@ export interface StartOptions {
   apiKey: string;
   flushAt?: number;
   flushIntervalMs?: number;
+  /** Each getAccessToken answer takes this long. */
+  tokenDelayMs?: number;
 }
 
 export interface TrackOptions {
@@ -39,6 +41,7 @@ interface TrackerDriver {
   flush(): Promise<boolean>;
   stats(): TrackerStats;
   tokenRequests(): { forceRefresh: boolean }[];
+  tokenAnswers(): number;
   errors(): string[];
   online(): boolean;
   locksHeld(): Promise<number>;
@@ -64,6 +67,8 @@ export function driverOf(page: Page) {
     stats: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.stats()),
     tokenRequests: () =>
       page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.tokenRequests()),
+    tokenAnswers: () =>
+      page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.tokenAnswers()),
     errors: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.errors()),
     online: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.online()),
     locksHeld: () =>
