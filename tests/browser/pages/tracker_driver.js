@@ -11,6 +11,7 @@ let token = null;
 const tokenRequests = [];
 let tokenAnswers = 0;
 const errors = [];
+const reports = [];
 
 globalThis.trackerDriver = {
   /**
@@ -35,7 +36,10 @@ globalThis.trackerDriver = {
       },
       flushAt: options.flushAt,
       flushIntervalMs: options.flushIntervalMs,
-      onError: (error) => errors.push(error.code),
+      onError: (error) => {
+        errors.push(error.code);
+        reports.push({ code: error.code, status: error.status ?? null });
+      },
     });
   },
   /** What the app's auth state says from now on, as after a sign-in, refresh or sign-out. */
@@ -57,6 +61,8 @@ globalThis.trackerDriver = {
   /** How many getAccessToken calls have answered. */
   tokenAnswers: () => tokenAnswers,
   errors: () => errors.slice(),
+  /** Each onError call's code and HTTP status (null without one). */
+  reports: () => reports.slice(),
   online: () => navigator.onLine,
   /** Web Locks held in this origin: the SDK holds one in the tab elected to send. */
   locksHeld: async () => (await navigator.locks.query()).held.length,

@@ -43,6 +43,7 @@ interface TrackerDriver {
   tokenRequests(): { forceRefresh: boolean }[];
   tokenAnswers(): number;
   errors(): string[];
+  reports(): { code: string; status: number | null }[];
   online(): boolean;
   locksHeld(): Promise<number>;
   storedRecords(): Promise<number>;
@@ -70,6 +71,8 @@ export function driverOf(page: Page) {
     tokenAnswers: () =>
       page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.tokenAnswers()),
     errors: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.errors()),
+    reports: () =>
+      page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.reports()),
     online: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.online()),
     locksHeld: () =>
       page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.locksHeld()),
