@@ -35,7 +35,7 @@ export function buildEvent(
       if (
         (typeof value === "number" && !isFinite(value)) ||
         (proto && proto !== Object.prototype && proto !== Array.prototype)
-      ) lossy.push(key);
+      ) lossy.push(key || "properties");
       return value;
     }));
   }

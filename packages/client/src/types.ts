@@ -65,7 +65,10 @@ export type ErrorCode =
   | "too_large"
   /** Older than `maxEventAgeMs`. */
   | "expired"
-  /** The queue was full (`maxQueueEvents`): the oldest events went first. */
+  /**
+   * The queue was full (`maxQueueEvents`): the oldest events went first. Also the new event when
+   * `getAccessToken` has left that many lookups unanswered.
+   */
   | "queue_full"
   /** Tracked while `getAccessToken` returned null: no user to attribute it to. */
   | "signed_out"
@@ -149,6 +152,10 @@ export interface TrackerOptions {
   url: string;
   /** The project's anon (publishable) key, sent as the `apikey` header. */
   apiKey: string;
+  /**
+   * Called at every `track()` (its answer names the event's user) and before each send. Until it
+   * answers, the event stays in this tracker's memory.
+   */
   getAccessToken: GetAccessToken;
   /** Default: IndexedDB in browsers, memory elsewhere. */
   storage?: Storage;

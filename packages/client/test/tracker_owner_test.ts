@@ -7,40 +7,55 @@ import type { QueuedEvent } from "../src/types.ts";
 import { errorLog, fakePlatform, fakeToken } from "./fakes.ts";
 import { rig, URL_ } from "./rig.ts";
 
-Deno.test("two tabs on one storage: a tab's events waiting on a slow token lookup never leave with the other tab's token", async () => {
-  // Tab 1 is alice's and sends; tab 2 is bob's (per-tab sessions), and its lookup takes 150 ms.
-  const tab1 = rig({ flushIntervalMs: 10 });
-  const tab2Log = errorLog();
-  const tab2 = createCoreTracker(
-    {
-      url: URL_,
-      apiKey: "anon-key",
-      getAccessToken: () =>
-        new Promise((resolve) => tab1.clock.setTimeout(() => resolve(fakeToken("bob")), 150)),
-      onError: tab2Log.onError,
-      flushIntervalMs: 10,
+for (const tab1User of ["alice", null]) {
+  Deno.test(
+    `two tabs on one storage: events waiting on a slow token lookup are never sent or dropped by the other tab (${
+      tab1User ?? "signed out"
+    })`,
+    async () => {
+      // Tab 1 sends (alice's, or signed out); tab 2 is bob's (per-tab sessions), and its lookup
+      // takes 150 ms.
+      const tab1 = rig({ flushIntervalMs: 10 });
+      tab1.auth.token = tab1User && fakeToken(tab1User);
+      const tab2Log = errorLog();
+      const tab2 = createCoreTracker(
+        {
+          url: URL_,
+          apiKey: "anon-key",
+          getAccessToken: () =>
+            new Promise((resolve) => tab1.clock.setTimeout(() => resolve(fakeToken("bob")), 150)),
+          onError: tab2Log.onError,
+          flushIntervalMs: 10,
+        },
+        tab1.storage,
+        fakePlatform(tab1.clock, (url, init) => tab1.server.fetch(url, init)),
+      );
+      const bobIds = Array.from({ length: 6 }, () => tab2.track("by_bob"));
+      await tab1.clock.settle(); // tab 2 has written what it writes before the lookup answers
+      const tab1Id = tab1.tracker.track("by_tab1");
+      tab1.tracker.flush({ timeoutMs: 100 }); // tab 1 reloads the storage and sends what it may
+      await tab1.clock.advance(100);
+      if (tab1User) assert.equal(tab1.server.isStored("alice", tab1Id), true, "tab 1 sent");
+      for (const id of bobIds) {
+        assert.equal(tab1.server.arrivals("alice", id), 0, "sent as alice's");
+      }
+      assert.deepEqual(
+        tab1.log.errors.filter((e) => e.eventIds.some((id) => bobIds.includes(id))),
+        [],
+        "tab 1 dropped some of tab 2's events",
+      );
+      await tab1.clock.runUntil(() => bobIds.every((id) => tab1.server.isStored("bob", id)));
+      for (const request of tab1.server.requests) {
+        const owner = request.body.events.some((e) => bobIds.includes(e.event_id as string))
+          ? "bob"
+          : "alice";
+        assert.equal(request.sub, owner, "each request carries only its token's user's events");
+      }
+      assert.deepEqual(tab2Log.errors, []);
+      await tab2.close();
     },
-    tab1.storage,
-    fakePlatform(tab1.clock, (url, init) => tab1.server.fetch(url, init)),
   );
-  const bobIds = Array.from({ length: 5 }, () => tab2.track("by_bob"));
-  await tab1.clock.settle(); // tab 2 has written what it writes before the lookup answers
-  const aliceId = tab1.tracker.track("by_alice");
-  assert.equal(await tab1.tracker.flush({ timeoutMs: 100 }), true, "tab 1 sent its own event");
-  assert.equal(tab1.server.isStored("alice", aliceId), true);
-  await tab1.clock.runUntil(() => bobIds.every((id) => tab1.server.isStored("bob", id)));
-  await tab1.tracker.flush({ timeoutMs: 1000 }); // tab 1 has another look at the storage
-  for (const id of bobIds) assert.equal(tab1.server.arrivals("alice", id), 0, "sent as alice's");
-  for (const request of tab1.server.requests) {
-    const owner = request.body.events.some((e) => bobIds.includes(e.event_id as string))
-      ? "bob"
-      : "alice";
-    assert.equal(request.sub, owner, "each request carries only its token's user's events");
-  }
-  assert.deepEqual(tab1.log.errors, [], "tab 1 dropped nothing of tab 2's");
-  assert.deepEqual(tab2Log.errors, []);
-  await tab2.close();
-});
+}
 
 Deno.test("track() calls in one microtask checkpoint follow the token current at each call", async () => {
   const r = rig();
