@@ -161,6 +161,9 @@ export function createDelivery(deps: DeliveryDeps) {
   /** Applies an outcome; returns the token to go on with, undefined to ask again, false to stop. */
   const handle = async (outcome: Outcome, answer: Answer, batch: QueuedEvent[], token: string) => {
     const detail = describe(answer);
+    // "404 not_found", "a redirect": what onError's message says the answer was.
+    const said = (answer.redirect ? "a redirect" : `${detail.status}`) +
+      (detail.serverCode ? ` ${detail.serverCode}` : "");
     if (outcome.type === "ack") {
       acknowledge(batch, outcome.created, outcome.duplicates);
       failures = 0;
@@ -169,11 +172,9 @@ export function createDelivery(deps: DeliveryDeps) {
     } else if (outcome.type === "retry") {
       if (outcome.halve) splitTo = Math.max(1, batch.length >> 1);
       if (outcome.unexpected) {
-        const what = answer.redirect ? "a redirect" : `${detail.status ?? "no status"}`;
         report(
           "unexpected_response",
-          `Unexpected answer (${what}${detail.serverCode ? ` ${detail.serverCode}` : ""}): ` +
-            "it acknowledges no event; retrying later",
+          `Unexpected answer (${said}): it acknowledges no event; retrying later`,
           [],
           detail,
         );
@@ -192,7 +193,7 @@ export function createDelivery(deps: DeliveryDeps) {
       drop(
         outcome.ids,
         outcome.reason,
-        `The server rejected these events (${detail.status})`,
+        `The server rejected these events (${said})`,
         detail,
       );
     } else {
