@@ -1,6 +1,6 @@
 // Every row of the response table, decided for a batch of three events.
 import assert from "node:assert/strict";
-import { type Answer, decide, type Outcome } from "../src/response_action.ts";
+import { type Answer, decide, describe, type Outcome } from "../src/response_action.ts";
 import type { QueuedEvent } from "../src/types.ts";
 
 const JOB_A = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
@@ -201,4 +201,36 @@ for (const [name, given, expected, sent = batch] of cases) {
   Deno.test(`response table: ${name}`, () => {
     assert.deepEqual(decide(given, sent, NOW), expected);
   });
+}
+
+const described: [string, Answer, ReturnType<typeof describe>][] = [
+  [
+    "the function's error body",
+    answer(403, { error: { code: "job_not_owned", message: "Not your job", job_ids: [] } }),
+    { status: 403, serverCode: "job_not_owned", serverMessage: "Not your job" },
+  ],
+  [
+    "a gateway's top-level code and message",
+    answer(404, { code: "NOT_FOUND", message: "Requested function was not found" }),
+    { status: 404, serverCode: "NOT_FOUND", serverMessage: "Requested function was not found" },
+  ],
+  [
+    "an HTML page (no JSON)",
+    answer(502, null),
+    { status: 502, serverCode: undefined, serverMessage: undefined },
+  ],
+  [
+    "a browser's opaque redirect: no status to tell",
+    { ...answer(0), redirect: true },
+    { status: undefined, serverCode: undefined, serverMessage: undefined },
+  ],
+  [
+    "a message past 200 characters is cut",
+    answer(500, { error: { code: "x", message: "m".repeat(5000) } }),
+    { status: 500, serverCode: "x", serverMessage: "m".repeat(200) },
+  ],
+];
+
+for (const [name, given, expected] of described) {
+  Deno.test(`describe: ${name}`, () => assert.deepEqual(describe(given), expected));
 }
