@@ -2,7 +2,9 @@
  * `deno task pack-check`: packs the package with `npm pack`, installs the tarball into an empty
  * npm project, and runs it under Node: a tracker sends one event to a local server and flushes.
  * Fails when the tarball misses a file, the exports map is wrong, or the bundle needs anything
- * Node 18+ does not have. Run after `deno task build`.
+ * Node 18+ does not have. A second script leaves a tracker retrying a dead URL and never closes
+ * it: Node must still exit by itself, since the SDK's timers are unref'd. Run after
+ * `deno task build`.
  *
  * @module
  */
@@ -28,9 +30,11 @@ const server = http.createServer((req, res) => {
   let body = "";
   req.on("data", (chunk) => body += chunk);
   req.on("end", () => {
-    received.push({ apikey: req.headers.apikey, body: JSON.parse(body) });
+    const parsed = JSON.parse(body);
+    received.push({ apikey: req.headers.apikey, body: parsed });
     res.writeHead(201, { "content-type": "application/json" });
-    res.end(JSON.stringify({ accepted: 1, duplicates: 0, events: [{ status: "created" }] }));
+    const events = parsed.events.map((e) => ({ event_id: e.event_id, status: "created" }));
+    res.end(JSON.stringify({ accepted: events.length, duplicates: 0, events }));
   });
 });
 server.listen(0, "127.0.0.1", async () => {
@@ -50,6 +54,22 @@ server.listen(0, "127.0.0.1", async () => {
 });
 `;
 
+// Port 9 (discard) refuses the connection: the tracker backs off and retries for ever.
+const LEFT_RUNNING = `
+import { createTracker } from "@track-event/client";
+const tracker = createTracker({
+  url: "http://127.0.0.1:9/functions/v1/track-evnet",
+  apiKey: "anon",
+  getAccessToken: async () => "h.eyJzdWIiOiJ1In0.s",
+  flushIntervalMs: 10,
+});
+tracker.track("left_running");
+if (process.argv[2] === "flush") {
+  // Awaited at the top level: the flush's own timer must hold Node open until its timeout.
+  console.log("flushed " + await tracker.flush({ timeoutMs: 500 }));
+} else setTimeout(() => console.log("queued " + tracker.stats().queued + ", not closed"), 300);
+`;
+
 try {
   const tarball = (await run("npm", ["pack", "--pack-destination", work, "--silent"], root)).trim();
   const app = `${work}/app`;
@@ -61,6 +81,23 @@ try {
   await run("npm", ["install", "--no-audit", "--no-fund", "--silent", `${work}/${tarball}`], app);
   await Deno.writeTextFile(`${app}/smoke.mjs`, SMOKE);
   console.log(`${tarball}: ${(await run("node", ["smoke.mjs"], app)).trim()}`);
+  await Deno.writeTextFile(`${app}/left_running.mjs`, LEFT_RUNNING);
+  for (const [mode, expected] of [["leave", "queued 1"], ["flush", "flushed false"]]) {
+    const started = Date.now();
+    const exited = await new Deno.Command("node", {
+      args: ["left_running.mjs", mode],
+      cwd: app,
+      stdout: "piped",
+      signal: AbortSignal.timeout(15_000),
+    }).output();
+    const said = new TextDecoder().decode(exited.stdout).trim();
+    if (!exited.success || !said.startsWith(expected)) {
+      throw new Error(
+        `node left_running.mjs ${mode}: exit ${exited.code}, said "${said}", expected "${expected}"`,
+      );
+    }
+    console.log(`node exited by itself ${Date.now() - started} ms after start (${said})`);
+  }
 } finally {
   await Deno.remove(work, { recursive: true });
 }

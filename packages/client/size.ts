@@ -1,10 +1,11 @@
 /**
- * `deno task size`: fails when `dist/track-event.js` is over its budget of 5 KB (5120 bytes)
- * minified and gzipped, and prints the measured size either way.
+ * `deno task size`: fails when `dist/track-event.js` is over its budget of 6 KiB (6144 bytes)
+ * minified and gzipped, and prints the measured size either way. (It was 5 KiB until issue 15:
+ * acknowledging event by event, owner lookups per `track()`, and fuller reports cost ~900 B.)
  *
  * @module
  */
-export const BUDGET_BYTES = 5120;
+export const BUDGET_BYTES = 6144;
 
 const file = new URL("dist/track-event.js", import.meta.url);
 const minified = await Deno.readFile(file);

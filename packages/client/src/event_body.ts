@@ -1,5 +1,6 @@
 /**
- * The event as `track()` records it: the fields the server accepts, and their JSON size.
+ * The event as `track()` records it: the fields the server accepts, a snapshot of the properties
+ * as they were at the call, and its JSON size.
  *
  * @module
  */
@@ -7,12 +8,14 @@ import { utf8Length } from "./batch.ts";
 import type { EventBody, TrackFields } from "./types.ts";
 
 /**
- * Builds the body of one event; only the fields given are sent.
+ * Builds the body of one event; only the fields given are sent. `lossy` names the property keys
+ * whose values JSON cannot hold and stores as `null` (NaN, Infinity) or `{}` (a Map, a Set, a
+ * class instance). Throws on what JSON cannot encode at all (a BigInt, a cycle).
  *
  * @example
  * ```ts
  * buildEvent("stage_started", { stage: "render" }, id, Date.now());
- * // { body: { event, event_id, occurred_at, stage }, size: 120 }
+ * // { body: { event, event_id, occurred_at, stage }, size: 120, lossy: [] }
  * ```
  */
 export function buildEvent(
@@ -20,12 +23,21 @@ export function buildEvent(
   fields: TrackFields<unknown>,
   id: string,
   at: number,
-): { body: EventBody; size: number } {
+): { body: EventBody; size: number; lossy: string[] } {
   const body: EventBody = { event, event_id: id, occurred_at: new Date(at).toISOString() };
+  const lossy: string[] = [];
   if (fields.job_id !== undefined) body.job_id = fields.job_id;
   if (fields.stage !== undefined) body.stage = fields.stage;
   if (fields.properties !== undefined) {
-    body.properties = fields.properties as Record<string, unknown>;
+    // A copy, so that the app changing the object after track() changes nothing that is sent.
+    body.properties = JSON.parse(JSON.stringify(fields.properties, (key, value) => {
+      const proto = value && typeof value === "object" && Object.getPrototypeOf(value);
+      if (
+        (typeof value === "number" && !isFinite(value)) ||
+        (proto && proto !== Object.prototype && proto !== Array.prototype)
+      ) lossy.push(key || "properties");
+      return value;
+    }));
   }
-  return { body, size: utf8Length(JSON.stringify(body)) };
+  return { body, size: utf8Length(JSON.stringify(body)), lossy };
 }

@@ -30,7 +30,8 @@ export interface Platform {
   random: () => number;
   /** Fills `bytes` with cryptographically random values, for event ids. */
   randomBytes: (bytes: Uint8Array) => unknown;
-  setTimeout: (fn: () => void, ms: number) => unknown;
+  /** `keepAlive`: the timer holds a Node or Deno process open (others do not). */
+  setTimeout: (fn: () => void, ms: number, keepAlive?: boolean) => unknown;
   clearTimeout: (handle: unknown) => void;
   /** gzip, where the platform has it (CompressionStream). */
   gzip?: (text: string) => Promise<Uint8Array>;
@@ -53,7 +54,17 @@ export function globalPlatform(): Platform {
     now: () => Date.now(),
     random: Math.random,
     randomBytes: (bytes) => g.crypto.getRandomValues(bytes as Uint8Array<ArrayBuffer>),
-    setTimeout: (fn, ms) => g.setTimeout(fn, ms),
+    // Unref'd where the platform can: a tracker retrying must not keep a Node or Deno process
+    // alive once the app is done. A flush() holds it, with its own keepAlive timer.
+    setTimeout(fn, ms, keepAlive) {
+      const timer = g.setTimeout(fn, ms);
+      if (keepAlive) return timer;
+      // deno-lint-ignore no-explicit-any
+      const deno = (g as any).Deno;
+      if (typeof timer === "object") (timer as { unref?: () => void }).unref?.();
+      else deno?.unrefTimer?.(timer);
+      return timer;
+    },
     clearTimeout: (handle) => g.clearTimeout(handle as number),
     gzip: typeof CompressionStream === "function"
       ? async (text) =>

@@ -15,6 +15,8 @@ export interface Queue {
   oldest(n: number): string[];
   /** Adds or replaces an event; written to storage soon after. */
   put(event: QueuedEvent): void;
+  /** Adds an event to this context's memory only, until a `put()` of it: no other sees it. */
+  hold(event: QueuedEvent): void;
   /** Removes events; returns those that were present. */
   remove(ids: string[]): QueuedEvent[];
   /** Waits for pending writes, then reloads the storage. */
@@ -44,7 +46,8 @@ export function createQueue(
   let events = new Map<string, QueuedEvent>();
   const toPut = new Map<string, QueuedEvent>();
   const toRemove = new Set<string>();
-  // Events whose write failed: kept in memory, never mistaken for removed by another sender.
+  // Events only this context has (held, or their write failed): kept in memory, never mistaken
+  // for removed by another sender.
   const unwritten = new Set<string>();
   const waiters = new Set<{ ids: Set<string>; resolve: () => void }>();
   let chain = Promise.resolve();
@@ -104,6 +107,10 @@ export function createQueue(
       events.set(event.id, event);
       toPut.set(event.id, event);
       writeSoon();
+    },
+    hold(event) {
+      events.set(event.id, event);
+      unwritten.add(event.id);
     },
     remove(ids) {
       const removed: QueuedEvent[] = [];

@@ -3,7 +3,9 @@
  *
  * | response                     | outcome                                                   |
  * | ---------------------------- | --------------------------------------------------------- |
- * | 2xx                          | ack: remove every event, `created` or `duplicate`         |
+ * | 2xx acknowledging the batch  | ack: remove every event, `created` or `duplicate`         |
+ * | any other 2xx, a 3xx         | retry after backoff, reported as `unexpected_response`:   |
+ * |                              | a portal's page, a 204 or a mismatched body removes none  |
  * | network error, 408, 429, 5xx | retry after backoff, at least `Retry-After`; after a 408, |
  * |                              | in half the batch, since the body did not arrive in time  |
  * | 401                          | refresh: ask for a fresh token once, then hold            |
@@ -11,6 +13,11 @@
  * | 403 naming job ids           | drop the events of those jobs, resend the rest at once    |
  * | 413, or a batch over a limit | split the batch; a single event is dropped                |
  * | anything else                | retry after backoff, reported as `unexpected_response`    |
+ *
+ * An acknowledgement is the function's body, `{ accepted, duplicates, events: [{ event_id,
+ * status }] }`, naming each event of the batch in request order as `created` or `duplicate`,
+ * with counts that agree. Redirects are never followed (`redirect: "manual"`), so a captive
+ * portal's or an SSO proxy's sign-in page is never mistaken for one.
  *
  * A 400 or 403 that names nothing in the batch is treated like a 413, so that every answer
  * either removes an event or halves the batch: delivery always converges.
@@ -30,6 +37,8 @@ export type Outcome =
 /** The parts of a response the decision needs; `status` 0 is a network error or timeout. */
 export interface Answer {
   status: number;
+  /** A browser's opaque redirect (status 0): a redirect, not a network error. */
+  redirect?: boolean;
   body: unknown;
   retryAfter: string | null;
 }
@@ -45,7 +54,14 @@ export interface Answer {
 export function decide(answer: Answer, batch: QueuedEvent[], now = Date.now()): Outcome {
   const { status } = answer;
   const error = errorOf(answer.body);
-  if (status >= 200 && status < 300) return acknowledged(answer.body, batch.length);
+  const unexpected: Outcome = {
+    type: "retry",
+    atLeastMs: waitOf(answer, error, now),
+    unexpected: true,
+  };
+  if (answer.redirect || (status >= 200 && status < 400)) {
+    return acknowledged(answer.body, batch) ?? unexpected;
+  }
   if (status === 0 || status === 408 || status === 429 || status >= 500) {
     // A body too slow for the server's deadline would be too slow again whole: on a slow link
     // the same batch would meet 408 forever.
@@ -67,7 +83,28 @@ export function decide(answer: Answer, batch: QueuedEvent[], now = Date.now()): 
     const named = batch.filter((e) => typeof e.body.job_id === "string" && jobs.has(e.body.job_id));
     return dropOrSplit(named, batch, "job_not_owned");
   }
-  return { type: "retry", atLeastMs: waitOf(answer, error, now), unexpected: true };
+  return unexpected;
+}
+
+/**
+ * What onError tells of an answer: its status, and the server's error code and message.
+ *
+ * @example
+ * ```ts
+ * describe({ status: 404, body: { error: { code: "not_found", message: "…" } }, retryAfter: null });
+ * // { status: 404, serverCode: "not_found", serverMessage: "…" }
+ * ```
+ */
+export function describe(answer: Answer) {
+  const error = errorOf(answer.body);
+  // Supabase's gateway answers some errors with a top-level `{ code, message }`.
+  const source = error.code || error.message ? error : (answer.body ?? {}) as ErrorBody;
+  const text = (value: unknown) => typeof value === "string" ? value.slice(0, 200) : undefined;
+  return {
+    status: answer.status || undefined,
+    serverCode: text(source.code),
+    serverMessage: text(source.message),
+  };
 }
 
 // deno-lint-ignore no-explicit-any
@@ -78,12 +115,18 @@ function errorOf(body: unknown): ErrorBody {
   return error && typeof error === "object" ? error as ErrorBody : {};
 }
 
-function acknowledged(body: unknown, sent: number): Outcome {
-  const events = (body as { events?: { status?: string }[] } | null)?.events;
-  const duplicates = Array.isArray(events)
-    ? events.filter((e) => e?.status === "duplicate").length
-    : 0;
-  return { type: "ack", created: sent - duplicates, duplicates };
+/** The ack outcome when `body` acknowledges exactly `batch`, in request order; else undefined. */
+function acknowledged(body: unknown, batch: QueuedEvent[]): Outcome | undefined {
+  const { accepted, duplicates, events } = (body ?? {}) as ErrorBody;
+  if (!Array.isArray(events) || events.length !== batch.length) return;
+  let dup = 0;
+  for (const [i, e] of events.entries()) {
+    if (e?.event_id !== batch[i].id) return;
+    if (e.status === "duplicate") dup++;
+    else if (e.status !== "created") return;
+  }
+  if (accepted !== batch.length - dup || duplicates !== dup) return;
+  return { type: "ack", created: batch.length - dup, duplicates: dup };
 }
 
 function dropOrSplit(named: QueuedEvent[], batch: QueuedEvent[], reason: ErrorCode): Outcome {

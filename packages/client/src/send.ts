@@ -53,6 +53,8 @@ export async function send(
       body: payload as BodyInit,
       keepalive,
       signal: abort.signal,
+      // A portal's or an SSO proxy's redirect would end on its sign-in page's 200.
+      redirect: "manual",
     });
     const text = await response.text();
     let parsed: unknown = null;
@@ -63,6 +65,7 @@ export async function send(
     }
     return {
       status: response.status,
+      redirect: response.type === "opaqueredirect",
       body: parsed,
       retryAfter: response.headers.get("retry-after"),
     };

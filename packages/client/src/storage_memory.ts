@@ -16,6 +16,7 @@ import type { QueuedEvent, Storage } from "./types.ts";
 export function memoryStorage(): Storage {
   const events = new Map<string, QueuedEvent>();
   return {
+    volatile: true,
     load: () => Promise.resolve([...events.values()]),
     put(list) {
       for (const e of list) events.set(e.id, e);

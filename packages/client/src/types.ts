@@ -45,6 +45,8 @@ export interface Storage {
    * with the Web Locks API, under this name.
    */
   shared?: string;
+  /** Set when the events live only as long as the process: `close()` reports what is left. */
+  volatile?: boolean;
   load(): Promise<QueuedEvent[]>;
   put(events: QueuedEvent[]): Promise<void>;
   remove(ids: string[]): Promise<void>;
@@ -52,7 +54,10 @@ export interface Storage {
 
 /** Why events were dropped, or what went wrong; passed to `onError`. */
 export type ErrorCode =
-  /** The server rejected the event (400 naming its index). */
+  /**
+   * The server rejected the event (400 naming its index), or `track()` could not make JSON of
+   * its properties (a BigInt, a cycle, a getter or `toJSON` that throws).
+   */
   | "invalid_event"
   /** The server answered 403 `job_not_owned` for the event's job. */
   | "job_not_owned"
@@ -60,15 +65,28 @@ export type ErrorCode =
   | "too_large"
   /** Older than `maxEventAgeMs`. */
   | "expired"
-  /** The queue was full (`maxQueueEvents`): the oldest events went first. */
+  /**
+   * The queue was full (`maxQueueEvents`): the oldest events went first. Also the new event when
+   * `getAccessToken` has left that many lookups unanswered.
+   */
   | "queue_full"
   /** Tracked while `getAccessToken` returned null: no user to attribute it to. */
   | "signed_out"
-  /** `getAccessToken` failed at `track()` before the tracker had seen any user's token. */
+  /**
+   * No user can be named for the event: `getAccessToken` failed at `track()` before the tracker
+   * had seen any user's token, or the event was found stored without an owner.
+   */
   | "unknown_user"
+  /** Not a drop: property values JSON cannot hold (NaN, Infinity, a Map) were sent as null or {}. */
+  | "lossy_properties"
+  /** Not a drop: `close()` left these events unsent in a memory queue, lost when the process ends. */
+  | "unsent_at_close"
   /** Not a drop: the storage failed; events stay in memory. */
   | "storage_failed"
-  /** Not a drop: an answer the SDK does not know (404, 405, ...); it backs off and retries. */
+  /**
+   * Not a drop: an answer the SDK does not know (404, 405, a redirect, a 2xx that does not
+   * acknowledge the batch); it backs off and retries.
+   */
   | "unexpected_response";
 
 /** What `onError` receives. `eventIds` is empty for errors that drop nothing. */
@@ -78,6 +96,10 @@ export interface TrackerError {
   eventIds: string[];
   /** The HTTP status, when a response caused it. */
   status?: number;
+  /** The server's error code (`error.code` of its body), when it gave one. */
+  serverCode?: string;
+  /** The server's error message, when it gave one. */
+  serverMessage?: string;
 }
 
 /** The default event map: any name, any properties. */
@@ -117,7 +139,10 @@ export interface Tracker<E = AnyEvents> {
    */
   flush(options?: WaitOptions): Promise<boolean>;
   stats(): TrackerStats;
-  /** Stops sending and listening; waits for a request in flight. Queued events stay stored. */
+  /**
+   * Stops sending and listening; waits for a request in flight. Queued events stay stored; in a
+   * memory storage they are reported (`unsent_at_close`).
+   */
   close(): Promise<void>;
 }
 
@@ -127,6 +152,10 @@ export interface TrackerOptions {
   url: string;
   /** The project's anon (publishable) key, sent as the `apikey` header. */
   apiKey: string;
+  /**
+   * Called at every `track()` (its answer names the event's user) and before each send. Until it
+   * answers, the event stays in this tracker's memory.
+   */
   getAccessToken: GetAccessToken;
   /** Default: IndexedDB in browsers, memory elsewhere. */
   storage?: Storage;

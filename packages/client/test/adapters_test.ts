@@ -104,10 +104,10 @@ Deno.test("supabase adapter: when reading fails, the last announced session name
 Deno.test("createTracker outside a browser works on memory storage with the global fetch", async () => {
   const received: unknown[] = [];
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (request) => {
-    received.push({ auth: request.headers.get("authorization"), body: await request.json() });
-    return Response.json({ accepted: 1, duplicates: 0, events: [{ status: "created" }] }, {
-      status: 201,
-    });
+    const body = await request.json();
+    received.push({ auth: request.headers.get("authorization"), body });
+    const events = [{ event_id: body.events[0].event_id, status: "created" }];
+    return Response.json({ accepted: 1, duplicates: 0, events }, { status: 201 });
   });
   try {
     const tracker = createTracker<{ app_opened: { platform: string } }>({

@@ -10,6 +10,8 @@ import { json } from "./fakes.ts";
 
 export type Fault =
   | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
+  /** Any answer at all: an HTML page, an empty 204, a redirect. */
+  | { kind: "raw"; response: () => Response }
   | { kind: "network" }
   /** Stores the batch, then loses the answer: the client must retry and get duplicates. */
   | { kind: "lost_answer" };
@@ -51,6 +53,7 @@ export function fakeServer(options: { revoked?: Set<string> } = {}) {
     const fault = faults.shift();
     if (fault?.kind === "network") throw new TypeError("fetch failed");
     if (fault?.kind === "status") return json(fault.status, fault.body ?? {}, fault.headers);
+    if (fault?.kind === "raw") return fault.response();
     if (!sub || revoked.has(token)) return json(401, { error: { code: "invalid_token" } });
     const events = store(sub, body.events);
     if (fault?.kind === "lost_answer") throw new TypeError("connection reset");

@@ -1,6 +1,6 @@
 // Every row of the response table, decided for a batch of three events.
 import assert from "node:assert/strict";
-import { type Answer, decide, type Outcome } from "../src/response_action.ts";
+import { type Answer, decide, describe, type Outcome } from "../src/response_action.ts";
 import type { QueuedEvent } from "../src/types.ts";
 
 const JOB_A = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
@@ -24,20 +24,86 @@ const answer = (
   retryAfter,
 });
 
+const UNEXPECTED: Outcome = { type: "retry", atLeastMs: 0, unexpected: true };
+
+/** The function's acknowledgement of `batch`, with one status per event, in request order. */
+const ack = (statuses: string[]) => ({
+  accepted: statuses.filter((s) => s === "created").length,
+  duplicates: statuses.filter((s) => s === "duplicate").length,
+  events: statuses.map((status, i) => ({ event_id: batch[i].id, status })),
+});
+
 const cases: [string, Answer, Outcome, QueuedEvent[]?][] = [
   [
-    "201: remove all, counting created and duplicate",
-    answer(201, {
-      accepted: 2,
-      duplicates: 1,
-      events: [{ status: "created" }, { status: "duplicate" }, { status: "created" }],
-    }),
+    "201 acknowledging each event in order: remove all, counting created and duplicate",
+    answer(201, ack(["created", "duplicate", "created"])),
     { type: "ack", created: 2, duplicates: 1 },
   ],
   [
     "200 (all duplicates): remove all",
-    answer(200, { events: batch.map(() => ({ status: "duplicate" })) }),
+    answer(200, ack(["duplicate", "duplicate", "duplicate"])),
     { type: "ack", created: 0, duplicates: 3 },
+  ],
+  [
+    "302 (a captive portal or an SSO proxy, not followed): back off and report",
+    answer(302, null),
+    UNEXPECTED,
+  ],
+  [
+    "an opaque redirect (a browser's redirect: manual): back off and report",
+    { ...answer(0), redirect: true },
+    UNEXPECTED,
+  ],
+  ["204 (no body): back off and report, remove nothing", answer(204, null), UNEXPECTED],
+  ["200 with an HTML page (read as no JSON): back off and report", answer(200, null), UNEXPECTED],
+  ["200 with JSON that is not an acknowledgement", answer(200, { ok: true }), UNEXPECTED],
+  [
+    "201 whose events outnumber the batch",
+    answer(201, {
+      ...ack(["created", "created", "created"]),
+      events: [...ack(["created", "created", "created"]).events, {
+        event_id: "e3",
+        status: "created",
+      }],
+    }),
+    UNEXPECTED,
+  ],
+  [
+    "201 acknowledging fewer events than were sent",
+    answer(201, {
+      accepted: 2,
+      duplicates: 0,
+      events: ack(["created", "created", "created"]).events.slice(0, 2),
+    }),
+    UNEXPECTED,
+  ],
+  [
+    "201 naming other event ids",
+    answer(201, {
+      accepted: 3,
+      duplicates: 0,
+      events: ["x0", "x1", "x2"].map((event_id) => ({ event_id, status: "created" })),
+    }),
+    UNEXPECTED,
+  ],
+  [
+    "201 acknowledging the events out of request order",
+    answer(201, {
+      accepted: 3,
+      duplicates: 0,
+      events: ack(["created", "created", "created"]).events.reverse(),
+    }),
+    UNEXPECTED,
+  ],
+  [
+    "201 with a status other than created or duplicate",
+    answer(201, ack(["created", "rejected", "created"])),
+    UNEXPECTED,
+  ],
+  [
+    "201 whose counts disagree with its events",
+    answer(201, { ...ack(["created", "created", "created"]), accepted: 2, duplicates: 1 }),
+    UNEXPECTED,
   ],
   ["network error: back off", answer(0), { type: "retry", atLeastMs: 0 }],
   ["408: back off, and halve the batch", answer(408), { type: "retry", atLeastMs: 0, halve: true }],
@@ -135,4 +201,36 @@ for (const [name, given, expected, sent = batch] of cases) {
   Deno.test(`response table: ${name}`, () => {
     assert.deepEqual(decide(given, sent, NOW), expected);
   });
+}
+
+const described: [string, Answer, ReturnType<typeof describe>][] = [
+  [
+    "the function's error body",
+    answer(403, { error: { code: "job_not_owned", message: "Not your job", job_ids: [] } }),
+    { status: 403, serverCode: "job_not_owned", serverMessage: "Not your job" },
+  ],
+  [
+    "a gateway's top-level code and message",
+    answer(404, { code: "NOT_FOUND", message: "Requested function was not found" }),
+    { status: 404, serverCode: "NOT_FOUND", serverMessage: "Requested function was not found" },
+  ],
+  [
+    "an HTML page (no JSON)",
+    answer(502, null),
+    { status: 502, serverCode: undefined, serverMessage: undefined },
+  ],
+  [
+    "a browser's opaque redirect: no status to tell",
+    { ...answer(0), redirect: true },
+    { status: undefined, serverCode: undefined, serverMessage: undefined },
+  ],
+  [
+    "a message past 200 characters is cut",
+    answer(500, { error: { code: "x", message: "m".repeat(5000) } }),
+    { status: 500, serverCode: "x", serverMessage: "m".repeat(200) },
+  ],
+];
+
+for (const [name, given, expected] of described) {
+  Deno.test(`describe: ${name}`, () => assert.deepEqual(describe(given), expected));
 }

@@ -1,6 +1,6 @@
 // The response table through a whole tracker: what it sends next, what it drops, and when.
 import assert from "node:assert/strict";
-import { fakeToken } from "./fakes.ts";
+import { fakeToken, json } from "./fakes.ts";
 import { rig } from "./rig.ts";
 
 const JOB_A = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
@@ -24,11 +24,47 @@ async function afterFault(
   return { ...r, ids, times };
 }
 
-Deno.test("2xx: every event is removed and counted, nothing is resent", async () => {
-  const r = await afterFault({ kind: "status", status: 201, body: { events: [] } });
+Deno.test("2xx acknowledging the batch: every event is removed and counted, nothing is resent", async () => {
+  const r = rig();
+  for (let i = 0; i < 3; i++) r.tracker.track("e");
+  assert.equal(await r.tracker.flush(), true);
   assert.equal(r.server.requests.length, 1);
   assert.deepEqual(r.tracker.stats(), { queued: 0, sent: 3, duplicates: 0, dropped: 0 });
 });
+
+const html = (status: number, headers: Record<string, string> = {}) => () =>
+  new Response(status === 204 ? null : "<html>Sign in to the Wi-Fi</html>", {
+    status,
+    headers: { "content-type": "text/html", ...headers },
+  });
+
+const notAcknowledgements: [string, () => Response][] = [
+  ["a 302 to a portal (not followed)", html(302, { location: "https://portal.example/" })],
+  ["a 200 with an HTML page", html(200)],
+  ["a 204 with no body", html(204)],
+  ["a 200 with an empty body", () => new Response("", { status: 200 })],
+  ["a 201 whose events do not match the batch", () =>
+    json(201, {
+      accepted: 4,
+      duplicates: 0,
+      events: [1, 2, 3, 4].map((i) => ({ event_id: `x${i}`, status: "created" })),
+    })],
+];
+
+for (const [name, response] of notAcknowledgements) {
+  Deno.test(`${name}: nothing is removed or counted; reported with its status, then resent`, async () => {
+    const r = await afterFault({ kind: "raw", response });
+    const status = response().status;
+    assert.deepEqual(
+      r.log.errors.map((e) => [e.code, e.status]),
+      [["unexpected_response", status]],
+    );
+    assert.equal(r.server.requests.length, 2, "the batch was sent again");
+    assert.deepEqual(r.server.requests[1].body.events.map((e) => e.event_id), r.ids);
+    // The fake server stored nothing on the fault, so the resend stores each event once.
+    assert.deepEqual(r.tracker.stats(), { queued: 0, sent: 3, duplicates: 0, dropped: 0 });
+  });
+}
 
 for (const status of [500, 502, 503, 504]) {
   Deno.test(`${status}: the same batch is resent after a backoff, with the same event ids`, async () => {
@@ -90,7 +126,7 @@ Deno.test("400 naming an index: only that event is dropped, the rest resent at o
   assert.deepEqual(r.server.requests[1].body.events.map((e) => e.event_id), [r.ids[0], r.ids[2]]);
   assert.equal(r.times[1], r.times[0], "resent without waiting");
   assert.deepEqual(r.log.errors.map((e) => [e.code, e.eventIds, e.status]), [
-    ["invalid_event", [r.ids[1]], undefined],
+    ["invalid_event", [r.ids[1]], 400],
   ]);
   assert.deepEqual(r.tracker.stats(), { queued: 0, sent: 2, duplicates: 0, dropped: 1 });
 });

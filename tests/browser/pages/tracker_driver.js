@@ -9,10 +9,16 @@ const { createTracker } = await import(SDK_URL);
 let tracker;
 let token = null;
 const tokenRequests = [];
+let tokenAnswers = 0;
 const errors = [];
+const reports = [];
 
 globalThis.trackerDriver = {
-  /** Creates the tracker; `token` is what getAccessToken answers until setToken changes it. */
+  /**
+   * Creates the tracker; `token` is what getAccessToken answers until setToken changes it. With
+   * `tokenDelayMs`, each answer takes that long (a session refresh on a slow network), and is the
+   * token current when it was asked.
+   */
   start(options) {
     token = options.token ?? null;
     tracker = createTracker({
@@ -20,11 +26,20 @@ globalThis.trackerDriver = {
       apiKey: options.apiKey,
       getAccessToken: ({ forceRefresh } = {}) => {
         tokenRequests.push({ forceRefresh: forceRefresh === true });
-        return Promise.resolve(token);
+        const current = token;
+        const answer = () => {
+          tokenAnswers++;
+          return current;
+        };
+        if (!options.tokenDelayMs) return Promise.resolve(answer());
+        return new Promise((resolve) => setTimeout(() => resolve(answer()), options.tokenDelayMs));
       },
       flushAt: options.flushAt,
       flushIntervalMs: options.flushIntervalMs,
-      onError: (error) => errors.push(error.code),
+      onError: (error) => {
+        errors.push(error.code);
+        reports.push({ code: error.code, status: error.status ?? null });
+      },
     });
   },
   /** What the app's auth state says from now on, as after a sign-in, refresh or sign-out. */
@@ -43,7 +58,11 @@ globalThis.trackerDriver = {
   flush: () => tracker.flush({ timeoutMs: 30_000 }),
   stats: () => tracker.stats(),
   tokenRequests: () => tokenRequests.slice(),
+  /** How many getAccessToken calls have answered. */
+  tokenAnswers: () => tokenAnswers,
   errors: () => errors.slice(),
+  /** Each onError call's code and HTTP status (null without one). */
+  reports: () => reports.slice(),
   online: () => navigator.onLine,
   /** Web Locks held in this origin: the SDK holds one in the tab elected to send. */
   locksHeld: async () => (await navigator.locks.query()).held.length,

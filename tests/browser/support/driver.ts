@@ -16,6 +16,8 @@ export interface StartOptions {
   apiKey: string;
   flushAt?: number;
   flushIntervalMs?: number;
+  /** Each getAccessToken answer takes this long. */
+  tokenDelayMs?: number;
 }
 
 export interface TrackOptions {
@@ -39,7 +41,9 @@ interface TrackerDriver {
   flush(): Promise<boolean>;
   stats(): TrackerStats;
   tokenRequests(): { forceRefresh: boolean }[];
+  tokenAnswers(): number;
   errors(): string[];
+  reports(): { code: string; status: number | null }[];
   online(): boolean;
   locksHeld(): Promise<number>;
   storedRecords(): Promise<number>;
@@ -64,7 +68,11 @@ export function driverOf(page: Page) {
     stats: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.stats()),
     tokenRequests: () =>
       page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.tokenRequests()),
+    tokenAnswers: () =>
+      page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.tokenAnswers()),
     errors: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.errors()),
+    reports: () =>
+      page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.reports()),
     online: () => page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.online()),
     locksHeld: () =>
       page.evaluate(() => (globalThis as unknown as PageGlobal).trackerDriver.locksHeld()),
