@@ -1,9 +1,10 @@
 /**
  * Where the page's access token comes from. In production, the host app's Supabase Auth session
  * on the same origin (supabase-js keeps it in localStorage as `sb-<project ref>-auth-token`).
- * Locally there is no Auth server, so a token pasted into the page (from `scripts/stack token`)
- * is kept in sessionStorage, and only when the page is served from this machine. The token is
- * never logged or shown.
+ * Locally a token can also be pasted into the page (from `scripts/stack token`): it is kept in
+ * sessionStorage, only when the page is served from this machine, and bound to the API origin it
+ * was pasted for, so that a later `?api=` in the same tab never receives it. The token is never
+ * logged or shown.
  *
  * @example
  * ```ts
@@ -22,9 +23,24 @@ export function sessionKeyOf(supabaseUrl: string): string {
 
 export interface TokenSource {
   current(): string | null;
-  /** Keeps a pasted token; refused (false) unless the page is local. */
+  /** Keeps a pasted token for this API origin; refused (false) unless the page is local. */
   paste(token: string): boolean;
   forget(): void;
+}
+
+/** What sessionStorage holds for a pasted token: the token and the API origin it is for. */
+interface PastedToken {
+  api: string;
+  token: string;
+}
+
+function readPasted(session: Storage): PastedToken | null {
+  try {
+    const stored = JSON.parse(session.getItem(PASTED_TOKEN_KEY) ?? "null");
+    return typeof stored?.api === "string" && typeof stored?.token === "string" ? stored : null;
+  } catch {
+    return null; // A bare token from an older page names no origin: it is not sent anywhere.
+  }
 }
 
 export function createTokenSource(
@@ -32,6 +48,7 @@ export function createTokenSource(
   persistent: Storage,
   session: Storage,
 ): TokenSource {
+  const api = new URL(config.apiUrl).origin;
   const fromHostSession = () => {
     try {
       const stored = JSON.parse(persistent.getItem(sessionKeyOf(config.apiUrl)) ?? "null");
@@ -40,11 +57,15 @@ export function createTokenSource(
       return null;
     }
   };
+  const pasted = () => {
+    const stored = config.local ? readPasted(session) : null;
+    return stored?.api === api ? stored.token : null;
+  };
   return {
-    current: () => (config.local ? session.getItem(PASTED_TOKEN_KEY) : null) ?? fromHostSession(),
+    current: () => pasted() ?? fromHostSession(),
     paste(token) {
       if (!config.local) return false;
-      session.setItem(PASTED_TOKEN_KEY, token.trim());
+      session.setItem(PASTED_TOKEN_KEY, JSON.stringify({ api, token: token.trim() }));
       return true;
     },
     forget: () => session.removeItem(PASTED_TOKEN_KEY),
