@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { readConfig } from "../src/config.ts";
-import { createTokenSource, PASTED_TOKEN_KEY, sessionKeyOf } from "../src/token_source.ts";
+import {
+  createTokenSource,
+  PASTED_TOKEN_KEY,
+  sessionKeyFor,
+  sessionKeyOf,
+} from "../src/token_source.ts";
 
 function memoryStorage(): Storage {
   const items = new Map<string, string>();
@@ -81,4 +86,27 @@ Deno.test("off localhost the host app's Supabase session supplies the token", ()
   assert.equal(createTokenSource(config, persistent, memoryStorage()).current(), "h.o.st");
   persistent.setItem("sb-abcd-auth-token", "not json");
   assert.equal(createTokenSource(config, persistent, memoryStorage()).current(), null);
+});
+
+Deno.test("a local sign-in's session is kept per API origin, and read only for that origin", () => {
+  const persistent = memoryStorage();
+  const at = (query: string) =>
+    readConfig(new URL(`http://127.0.0.1:54321/dashboard/${query}`), localBuild);
+  assert.equal(sessionKeyFor(at("")), "track-event-dashboard-session:http://127.0.0.1:54321");
+  assert.notEqual(sessionKeyFor(at("?api=http://127.0.0.1:9")), sessionKeyFor(at("")));
+  persistent.setItem(sessionKeyFor(at("")), JSON.stringify({ access_token: "signed.in.here" }));
+  assert.equal(createTokenSource(at(""), persistent, memoryStorage()).current(), "signed.in.here");
+  const elsewhere = createTokenSource(at("?api=http://127.0.0.1:9"), persistent, memoryStorage());
+  assert.equal(elsewhere.current(), null, "another ?api= does not get the session");
+});
+
+Deno.test("a pasted token wins over a signed-in session on the same local API", () => {
+  const config = readConfig(new URL("http://127.0.0.1:54321/dashboard/"), localBuild);
+  const persistent = memoryStorage();
+  persistent.setItem(sessionKeyFor(config), JSON.stringify({ access_token: "from.password" }));
+  const tokens = createTokenSource(config, persistent, memoryStorage());
+  tokens.paste("pasted.by.dev");
+  assert.equal(tokens.current(), "pasted.by.dev");
+  tokens.forget();
+  assert.equal(tokens.current(), "from.password");
 });
