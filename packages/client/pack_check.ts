@@ -1,8 +1,9 @@
 /**
  * `deno task pack-check`: packs the package with `npm pack`, installs the tarball into an empty
  * npm project, and runs it under Node: a tracker sends one event to a local server and flushes.
- * Fails when the tarball misses a file, the exports map is wrong, or the bundle needs anything
- * Node 18+ does not have. Run after `deno task build`.
+ * Fails when the tarball misses a file (the bundle, its types, the README or the LICENSE), the
+ * exports map is wrong, or the bundle needs anything this Node does not have. Run after
+ * `deno task build`.
  *
  * @module
  */
@@ -52,6 +53,14 @@ server.listen(0, "127.0.0.1", async () => {
 
 try {
   const tarball = (await run("npm", ["pack", "--pack-destination", work, "--silent"], root)).trim();
+  const listed = await run("tar", ["-tzf", `${work}/${tarball}`], work);
+  for (
+    const file of ["README.md", "LICENSE", "package.json", "dist/track-event.js", "dist/index.d.ts"]
+  ) {
+    if (!listed.split("\n").includes(`package/${file}`)) {
+      throw new Error(`${tarball} lacks ${file}`);
+    }
+  }
   const app = `${work}/app`;
   await Deno.mkdir(app);
   await Deno.writeTextFile(
