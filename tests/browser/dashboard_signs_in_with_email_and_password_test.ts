@@ -43,12 +43,14 @@ browserTest(
       "the job after a reload",
       async () => (await page.locator(`[data-job-id="${job}"]`).count()) > 0 ? true : undefined,
     );
+    // Its host begins like 127.0.0.1, so supabase-js's default key (`sb-127-auth-token`) would
+    // hand it the local session.
     const sentElsewhere: (string | null)[] = [];
-    await context.route("http://other-api.example/**", async (route) => {
+    await context.route("http://127.other-api.example/**", async (route) => {
       sentElsewhere.push(await route.request().headerValue("authorization"));
       await route.abort().catch(() => {});
     });
-    await page.goto(await dashboardUrl({ api: "http://other-api.example", refresh: "300" }));
+    await page.goto(await dashboardUrl({ api: "http://127.other-api.example", refresh: "300" }));
     await waitUntil(
       "the other API's first refresh",
       async () => (await refreshesOf(page)) >= 1 ? true : undefined,
