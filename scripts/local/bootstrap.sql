@@ -23,6 +23,10 @@ begin
     if not exists (select from pg_roles where rolname = 'authenticator') then
         create role authenticator login noinherit;
     end if;
+    -- The local Auth server's login (see the auth schema below), as GoTrue's on Supabase.
+    if not exists (select from pg_roles where rolname = 'supabase_auth_admin') then
+        create role supabase_auth_admin login noinherit;
+    end if;
 end
 $$;
 
@@ -129,14 +133,6 @@ create index if not exists refresh_tokens_session_id_revoked_idx
 
 -- The local Auth server's own login, as GoTrue logs in as supabase_auth_admin: it reads and
 -- writes the auth tables and nothing in public.
-do $$
-begin
-    if not exists (select from pg_roles where rolname = 'supabase_auth_admin') then
-        create role supabase_auth_admin login noinherit;
-    end if;
-end
-$$;
-
 alter role supabase_auth_admin with login noinherit password 'postgres';
 alter role supabase_auth_admin set search_path = auth;
 grant usage on schema auth to supabase_auth_admin;
