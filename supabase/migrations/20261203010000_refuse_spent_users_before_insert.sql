@@ -115,6 +115,38 @@ $$;
 revoke execute on function private.raise_rate_limited(double precision, integer, double precision)
     from public, anon, authenticated, service_role;
 
+-- Refuses the statement when the user's bucket is spent (no room for one event), on a plain read:
+-- no lock, no write, no transaction id. Concurrent statements only ever add to the state, so a
+-- bucket seen spent is spent. Says whether the user has limiter state yet.
+create function private.refuse_if_ingest_spent(uid uuid)
+returns boolean
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+    -- The transaction's start, as in private.limit_event_ingest(): every check sees one instant.
+    now_at timestamptz := pg_catalog.now();
+    user_limit record := private.ingest_limit_for(uid);
+    burst_used_now double precision;
+    has_state boolean;
+begin
+    select private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
+    into burst_used_now
+    from private.ingest_limiter_state as s
+    where s.user_id = uid;
+    has_state := found;
+    if burst_used_now + 1 > user_limit.burst then
+        perform private.raise_rate_limited(user_limit.events_per_second, user_limit.burst, burst_used_now);
+    end if;
+    return has_state;
+end;
+$$;
+
+-- Called only by the limiter's checks, which run as the owner.
+revoke execute on function private.refuse_if_ingest_spent(uuid) from public, anon, authenticated, service_role;
+
 -- Refuses a signed-in user's statement before its first row when their bucket is spent, and
 -- otherwise locks their limiter row, so that a concurrent statement of the same user waits here,
 -- before writing, and then sees this one's charge. Security definer: users cannot touch the state.
@@ -125,7 +157,6 @@ security definer
 set search_path = ''
 as $$
 declare
-    -- The transaction's start, as in private.limit_event_ingest(): both triggers see one instant.
     now_at timestamptz := pg_catalog.now();
     -- Under the insert policy a signed-in user's rows are all their own; other roles are charged,
     -- or trusted, by private.limit_event_ingest() alone.
@@ -136,26 +167,16 @@ begin
     if uid is null then
         return null;
     end if;
-    user_limit := private.ingest_limit_for(uid);
-
-    -- A spent bucket is refused on a plain read: no lock, no write, no transaction id. Concurrent
-    -- statements only ever add to the state, so a bucket seen spent is spent.
-    select private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
-    into burst_used_now
-    from private.ingest_limiter_state as s
-    where s.user_id = uid;
-    if burst_used_now + 1 > user_limit.burst then
-        perform private.raise_rate_limited(user_limit.events_per_second, user_limit.burst, burst_used_now);
-    end if;
 
     -- Admitted so far: lock the row (made at the user's first insert; the FK needs a live user) and
     -- look again, since a concurrent statement may have been charged while this one waited.
-    if not found then
+    if not private.refuse_if_ingest_spent(uid) then
         insert into private.ingest_limiter_state (user_id, burst_used, measured_at)
         select uid, 0, now_at
         where exists (select from auth.users as u where u.id = uid)
         on conflict (user_id) do nothing;
     end if;
+    user_limit := private.ingest_limit_for(uid);
     select private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
     into burst_used_now
     from private.ingest_limiter_state as s
