@@ -128,17 +128,21 @@ as $$
 declare
     -- The transaction's start, as in private.limit_event_ingest(): every check sees one instant.
     now_at timestamptz := pg_catalog.now();
-    user_limit record := private.ingest_limit_for(uid);
-    burst_used_now double precision;
+    user_limit record;
     has_state boolean;
 begin
-    select private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
-    into burst_used_now
+    -- One query: this runs for every insert, and for every refusal.
+    select
+        private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, l.events_per_second) as burst_used,
+        l.events_per_second,
+        l.burst
+    into user_limit
     from private.ingest_limiter_state as s
+    cross join private.ingest_limit_for(uid) as l
     where s.user_id = uid;
     has_state := found;
-    if burst_used_now + 1 > user_limit.burst then
-        perform private.raise_rate_limited(user_limit.events_per_second, user_limit.burst, burst_used_now);
+    if has_state and user_limit.burst_used + 1 > user_limit.burst then
+        perform private.raise_rate_limited(user_limit.events_per_second, user_limit.burst, user_limit.burst_used);
     end if;
     return has_state;
 end;

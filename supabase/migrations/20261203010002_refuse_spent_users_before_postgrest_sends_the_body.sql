@@ -36,7 +36,10 @@ security invoker
 set search_path = ''
 as $$
 begin
-    perform pgrst_hooks.refuse_statistics_counts();
+    -- Every request pays for this: the JSON is parsed only when the words appear at all.
+    if pg_catalog.current_setting('request.headers', true) ~* 'planned|estimated' then
+        perform pgrst_hooks.refuse_statistics_counts();
+    end if;
     perform pgrst_hooks.refuse_spent_ingest();
 end;
 $$;
