@@ -13,51 +13,33 @@
 -- admitted). The long-run rate is unchanged. A statement of more new events than the burst is
 -- still refused whole with 413, after its rows are counted: see the README's "Ingest limits".
 
--- The defaults (50 events/s, burst 10,000) and the per-user overrides, in one place, for both
--- triggers.
+-- The defaults (50 events/s, burst 10,000) and the per-user overrides, in one place, for every
+-- check. PL/pgSQL, not SQL: it runs on every insert, and PL/pgSQL keeps its plan per session
+-- where a SQL function with a SET clause is planned again at every call.
 create function private.ingest_limit_for(
     user_id uuid,
     out events_per_second double precision,
     out burst integer
 )
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-    select
-        coalesce(max(o.events_per_second), 50),
-        coalesce(max(o.burst), 10000)
+begin
+    select o.events_per_second, o.burst
+    into events_per_second, burst
     from private.ingest_limits as o
-    where o.user_id = ingest_limit_for.user_id
+    where o.user_id = ingest_limit_for.user_id;
+    if not found then
+        events_per_second := 50;
+        burst := 10000;
+    end if;
+end;
 $$;
 
--- Called only by the triggers, which run as the owner.
+-- Called only by the limiter's checks, which run as the owner.
 revoke execute on function private.ingest_limit_for(uuid)
-    from public, anon, authenticated, service_role;
-
--- How much of the burst is in use at now_at: what was in use at measured_at, drained at the
--- user's rate. A transaction that started before the last charge counts no time as passed.
-create function private.ingest_burst_used_at(
-    burst_used double precision,
-    measured_at timestamptz,
-    now_at timestamptz,
-    events_per_second double precision
-)
-returns double precision
-language sql
-immutable
-security invoker
-set search_path = ''
-as $$
-    select greatest(
-        burst_used - greatest(pg_catalog.date_part('epoch', now_at - measured_at), 0) * events_per_second,
-        0
-    )
-$$;
-
--- Called only by the triggers, which run as the owner.
-revoke execute on function private.ingest_burst_used_at(double precision, timestamptz, timestamptz, double precision)
     from public, anon, authenticated, service_role;
 
 -- The refusal no longer depends on the statement's size: the wait is the time until the bucket has
@@ -115,45 +97,46 @@ $$;
 revoke execute on function private.raise_rate_limited(double precision, integer, double precision)
     from public, anon, authenticated, service_role;
 
--- Refuses the statement when the user's bucket is spent (no room for one event), on a plain read:
+-- Refuses the request when the user's bucket is spent (no room for one event), on a plain read:
 -- no lock, no write, no transaction id. Concurrent statements only ever add to the state, so a
--- bucket seen spent is spent. Says whether the user has limiter state yet.
+-- bucket seen spent is spent. For PostgREST's db-pre-request.
 create function private.refuse_if_ingest_spent(uid uuid)
-returns boolean
+returns void
 language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
 declare
-    -- The transaction's start, as in private.limit_event_ingest(): every check sees one instant.
+    -- The transaction's start, as in the triggers: every check of a request sees one instant.
     now_at timestamptz := pg_catalog.now();
-    user_limit record;
-    has_state boolean;
+    user_limit record := private.ingest_limit_for(uid);
+    burst_used_now double precision;
 begin
-    -- One query: this runs for every insert, and for every refusal.
-    select
-        private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, l.events_per_second) as burst_used,
-        l.events_per_second,
-        l.burst
-    into user_limit
+    -- What was in use at measured_at, drained at the user's rate since (none, for a transaction
+    -- that started before the last charge). The same expression in every check.
+    select greatest(
+            s.burst_used
+            - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_limit.events_per_second,
+            0
+        )
+    into burst_used_now
     from private.ingest_limiter_state as s
-    cross join private.ingest_limit_for(uid) as l
     where s.user_id = uid;
-    has_state := found;
-    if has_state and user_limit.burst_used + 1 > user_limit.burst then
-        perform private.raise_rate_limited(user_limit.events_per_second, user_limit.burst, user_limit.burst_used);
+    if burst_used_now + 1 > user_limit.burst then
+        perform private.raise_rate_limited(user_limit.events_per_second, user_limit.burst, burst_used_now);
     end if;
-    return has_state;
 end;
 $$;
 
--- Called only by the limiter's checks, which run as the owner.
+-- Called only by the db-pre-request, which runs as the owner.
 revoke execute on function private.refuse_if_ingest_spent(uuid) from public, anon, authenticated, service_role;
 
--- Refuses a signed-in user's statement before its first row when their bucket is spent, and
--- otherwise locks their limiter row, so that a concurrent statement of the same user waits here,
--- before writing, and then sees this one's charge. Security definer: users cannot touch the state.
+-- Refuses a signed-in user's statement before its first row when their bucket is spent. It locks
+-- the user's limiter row first, so that a concurrent statement of the same user waits here,
+-- before writing, and then sees the other's charge. A spent user's statement thus costs one index
+-- lookup and a row lock; through PostgREST the db-pre-request refuses it earlier still.
+-- Security definer: users cannot touch the state.
 create function private.refuse_spent_ingest()
 returns trigger
 language plpgsql
@@ -171,21 +154,25 @@ begin
     if uid is null then
         return null;
     end if;
-
-    -- Admitted so far: lock the row (made at the user's first insert; the FK needs a live user) and
-    -- look again, since a concurrent statement may have been charged while this one waited.
-    if not private.refuse_if_ingest_spent(uid) then
+    user_limit := private.ingest_limit_for(uid);
+    for attempt in 1..2 loop
+        select greatest(
+                s.burst_used
+                - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_limit.events_per_second,
+                0
+            )
+        into burst_used_now
+        from private.ingest_limiter_state as s
+        where s.user_id = uid
+        for update;
+        exit when found;
+        -- The user's first insert: make the row to lock (the FK needs a live user). A concurrent
+        -- first insert may make it first; then this waits for it and locks that one.
         insert into private.ingest_limiter_state (user_id, burst_used, measured_at)
         select uid, 0, now_at
         where exists (select from auth.users as u where u.id = uid)
         on conflict (user_id) do nothing;
-    end if;
-    user_limit := private.ingest_limit_for(uid);
-    select private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
-    into burst_used_now
-    from private.ingest_limiter_state as s
-    where s.user_id = uid
-    for update;
+    end loop;
     if burst_used_now + 1 > user_limit.burst then
         perform private.raise_rate_limited(user_limit.events_per_second, user_limit.burst, burst_used_now);
     end if;
@@ -249,17 +236,25 @@ begin
             perform private.raise_batch_exceeds_burst(charge.events, user_limit.events_per_second, user_limit.burst);
         end if;
 
-        -- Charge the whole statement if the bucket had room for one event. The row stays locked
-        -- until commit (for signed-in users since private.refuse_spent_ingest()), so concurrent
-        -- inserts of one user queue and each sees the other's charge.
+        -- Charge the whole statement if the bucket had room for one event: what was in use at
+        -- measured_at, drained at the user's rate since (as in every check), plus this charge.
+        -- The row stays locked until commit (for signed-in users since
+        -- private.refuse_spent_ingest()), so concurrent inserts of one user queue and each sees
+        -- the other's charge.
         update private.ingest_limiter_state as s
         set
-            burst_used = private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
-                + charge.events,
+            burst_used = greatest(
+                s.burst_used
+                - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_limit.events_per_second,
+                0
+            ) + charge.events,
             measured_at = greatest(s.measured_at, now_at)
         where s.user_id = charge.user_id
-            and private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
-                + 1 <= user_limit.burst;
+            and greatest(
+                s.burst_used
+                - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_limit.events_per_second,
+                0
+            ) + 1 <= user_limit.burst;
 
         -- No row yet (a role the early check skips), or the bucket is spent. The same charge as an
         -- upsert settles both atomically, also against a concurrent first charge.
@@ -268,15 +263,25 @@ begin
             values (charge.user_id, charge.events, now_at)
             on conflict (user_id) do update
                 set
-                    burst_used = private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
-                        + charge.events,
+                    burst_used = greatest(
+                        s.burst_used
+                        - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_limit.events_per_second,
+                        0
+                    ) + charge.events,
                     measured_at = greatest(s.measured_at, now_at)
-                where private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
-                    + 1 <= user_limit.burst;
+                where greatest(
+                        s.burst_used
+                        - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_limit.events_per_second,
+                        0
+                    ) + 1 <= user_limit.burst;
         end if;
 
         if not found then
-            select private.ingest_burst_used_at(s.burst_used, s.measured_at, now_at, user_limit.events_per_second)
+            select greatest(
+                    s.burst_used
+                    - greatest(pg_catalog.date_part('epoch', now_at - s.measured_at), 0) * user_limit.events_per_second,
+                    0
+                )
             into burst_used_now
             from private.ingest_limiter_state as s
             where s.user_id = charge.user_id;

@@ -62,7 +62,7 @@ select is(
     'the refused upsert wrote no row'
 );
 
--- owner: the refusal did not even lock or change alice's limiter row
+-- owner: the refusals changed nothing in alice's limiter state
 reset role;
 select is(
     (select burst_used from private.ingest_limiter_state where user_id = tests.get_user_id('alice')),
