@@ -7,7 +7,7 @@
  * Every request carries fresh event ids, so both sides store every event.
  *
  * `--limiter compare` measures the per-user ingest limiter's cost: every round runs each side
- * with the limiter's trigger enabled and disabled (A-on A-off B-on B-off ...). The bench's users
+ * with the limiter's triggers enabled and disabled (A-on A-off B-on B-off ...). The bench's users
  * have an override far above what they send, so "on" pays for the limiter but is never refused.
  * The trigger is enabled again on exit, Ctrl-C included.
  *
@@ -89,16 +89,17 @@ console.log(`setting up ${concurrency} users with their jobs`);
 const users = await makeUsers(db, concurrency, 2);
 await liftIngestLimits(db, users);
 
-// The limiter is the trigger limit_event_ingest; disabling it is the "off" side. Whatever
-// happens, the stack is left with it enabled.
+// The limiter is the triggers refuse_spent_ingest and limit_event_ingest; disabling them is the
+// "off" side (the db-pre-request's check stays: it runs for every request). Whatever happens,
+// the stack is left with them enabled.
 let limiterEnabled = true;
 async function setLimiter(enabled: boolean): Promise<void> {
   if (enabled === limiterEnabled) return;
-  await db.sql.unsafe(
-    `alter table public.analytics_events ${
-      enabled ? "enable" : "disable"
-    } trigger limit_event_ingest`,
-  );
+  const action = enabled ? "enable" : "disable";
+  await db.sql.unsafe(`
+    alter table public.analytics_events ${action} trigger refuse_spent_ingest;
+    alter table public.analytics_events ${action} trigger limit_event_ingest;
+  `);
   limiterEnabled = enabled;
 }
 const restoreLimiterAndExit = async () => {

@@ -6,19 +6,24 @@
  */
 import { createTokenVerifier } from "../_shared/auth.ts";
 import type { LogEntry } from "../_shared/log.ts";
-import { createHandler } from "./handler.ts";
+import { createHandler, type HandlerDeps } from "./handler.ts";
 import { createSupabaseStoreFactory } from "./store.ts";
 import { NOW, TEST_SECRET } from "./test_support.ts";
 
 /**
- * Builds the handler whose store sends every PostgREST request to `fetchImpl`.
+ * Builds the handler whose store sends every PostgREST request to `fetchImpl`; `extra` adds
+ * optional dependencies (a refusal memory, an ownership cache).
  *
  * @example
  * ```ts
  * const { handle, logs } = handlerOverFakePostgrest(() => Promise.resolve(Response.json([])));
  * ```
  */
-export function handlerOverFakePostgrest(fetchImpl: typeof fetch, upstreamTimeoutMs = 1000) {
+export function handlerOverFakePostgrest(
+  fetchImpl: typeof fetch,
+  upstreamTimeoutMs = 1000,
+  extra: Pick<HandlerDeps, "refusalMemory" | "ownershipCache"> = {},
+) {
   const logs: LogEntry[] = [];
   const handle = createHandler({
     now: () => NOW,
@@ -35,6 +40,7 @@ export function handlerOverFakePostgrest(fetchImpl: typeof fetch, upstreamTimeou
     // No body in these tests arrives late: a deadline that never fires.
     schedule: () => () => {},
     config: { allowedOrigins: "*", bodyTimeoutMs: 10_000 },
+    ...extra,
   });
   return { handle, logs };
 }

@@ -18,6 +18,7 @@ import type { Logger } from "../_shared/log.ts";
 import { once } from "./deferred_deps.ts";
 import type { RequestFacts } from "./ingest.ts";
 import type { OwnershipCache } from "./ownership_cache.ts";
+import type { RefusalMemory } from "./refusal_memory.ts";
 import { type StoreFactory, StoreRejectedError } from "./store_contract.ts";
 
 /** Everything the handler needs from the outside world; tests pass fakes. */
@@ -32,6 +33,8 @@ export interface HandlerDeps {
   storeFor: StoreFactory;
   /** Optional positive cache of verified (user, job) pairs. */
   ownershipCache?: OwnershipCache;
+  /** Optional memory of the database's 429s, until their Retry-After. */
+  refusalMemory?: RefusalMemory;
   logger: Logger;
   /** Runs `callback` after `delayMs` unless the returned function cancels it (the body deadline). */
   schedule: (delayMs: number, callback: () => void) => () => void;

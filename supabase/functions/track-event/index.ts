@@ -7,6 +7,7 @@ import { loadConfig } from "./config.ts";
 import { deferredStoreFactory, deferredVerifier } from "./deferred_deps.ts";
 import { createHandler } from "./handler.ts";
 import { createOwnershipCache } from "./ownership_cache.ts";
+import { createRefusalMemory } from "./refusal_memory.ts";
 
 const config = loadConfig((name) => Deno.env.get(name));
 const now = () => new Date();
@@ -31,6 +32,7 @@ Deno.serve(createHandler({
   }),
   storeFor: deferredStoreFactory(stores),
   ownershipCache: createOwnershipCache({ ttlMs: 60_000, maxEntries: 10_000, now }),
+  refusalMemory: createRefusalMemory({ maxEntries: 10_000, now }),
   logger: createJsonLogger(),
   schedule: (delayMs, callback) => {
     const timer = setTimeout(callback, delayMs);

@@ -1,6 +1,7 @@
 /**
  * What a POST does, in the contract's order: token (401), content type (415), size (413),
- * JSON and schema (400), ownership (403), then one insert.
+ * JSON and schema (400), ownership (403), then one insert. A user the database refused with a
+ * Retry-After still running gets that 429 right after the content type, before the body.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import {
   AuthError,
   JobNotOwnedError,
   jsonResponse,
+  RateLimitedError,
   UpstreamUnavailableError,
 } from "../_shared/errors.ts";
 import type { HandlerDeps } from "./handler.ts";
@@ -49,6 +51,9 @@ export async function ingest(
   facts.userId = userId;
 
   assertJsonContentType(request.headers);
+  // Refused by the database moments ago: refused again before the body is read, parsed or sent.
+  const remembered = deps.refusalMemory?.current(userId);
+  if (remembered) throw remembered;
   const bytes = await readBodyInTime(request, deps);
   facts.bodyRead = true;
   const body = parseJsonBody(bytes);
@@ -77,6 +82,7 @@ export async function ingest(
     // With no job named, only the user_id foreign key can refuse: the token is still valid but
     // its user was deleted.
     if (error instanceof StoreRejectedError && error.sqlState === "23503") throw userGone();
+    if (error instanceof RateLimitedError) deps.refusalMemory?.remember(userId, error, receivedAt);
     throw fromStoreError(error);
   }
   return trackedResponse(plan, inserted);

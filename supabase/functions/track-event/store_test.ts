@@ -270,3 +270,22 @@ Deno.test("a 400 that is not PostgREST's JSON is a rejection, never a retry", as
     });
   }
 });
+
+Deno.test("no request of the store asks PostgREST for a count", async () => {
+  // Planned and estimated counts come from statistics over every user's rows (and the database
+  // refuses them); the function needs no count at all, exact ones included.
+  const fake = fakePostgrest((seen) =>
+    seen.url.pathname.endsWith("/rpc/visible_job_ids")
+      ? json([{ id: JOB }])
+      : seen.url.searchParams.has("on_conflict")
+      ? json([{ event_id: ROW.event_id }], 201)
+      : json({ code: "23505", message: "duplicate key value", details: null, hint: null }, 409)
+  );
+  const store = factory(fake.fetchImpl)("user-token");
+  await store.visibleJobIds([JOB]);
+  await store.insertEvents([ROW]);
+  assert.equal(fake.seen.length, 3, "the job check, the plain insert and the upsert");
+  for (const request of fake.seen) {
+    assert.doesNotMatch(request.headers.get("prefer") ?? "", /count=/);
+  }
+});

@@ -38,8 +38,8 @@ select is(
 select throws_ok(
     $$ insert into public.analytics_events (event) select 'batch_' || n from generate_series(1, 2) as n $$,
     'PGRST',
-    '{"code": "rate_limited", "hint": "Retry after 2 s", "details": "{\"burst\": 5, \"available\": 0, \"retry_after_ms\": 2000, \"events_per_second\": 1}", "message": "Too many events: this user is over the ingest limit; nothing was stored"}',
-    'a batch of two waits for two events'' worth of refill'
+    '{"code": "rate_limited", "hint": "Retry after 1 s", "details": "{\"burst\": 5, \"available\": 0, \"retry_after_ms\": 1000, \"events_per_second\": 1}", "message": "Too many events: this user is over the ingest limit; nothing was stored"}',
+    'a batch of two waits as long as one event: the wait is until the bucket has room again'
 );
 select is(
     (select count(*)::integer from public.analytics_events),

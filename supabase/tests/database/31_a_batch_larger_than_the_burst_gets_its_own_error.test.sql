@@ -1,7 +1,7 @@
 -- A batch bigger than the burst can never fit, however long the caller waits, so it must not get a
 -- Retry-After: it gets 413 batch_exceeds_burst, which tells the caller to split it.
 begin;
-select plan(5);
+select plan(6);
 
 -- setup: alice may send three events at once
 select tests.create_user('alice');
@@ -32,12 +32,24 @@ select lives_ok(
     'a batch of exactly the burst is stored'
 );
 
--- owner: even with the burst used up, an oversized batch says so rather than "retry later"
+-- owner: with the burst used up, the batch is refused before its size is known, as any statement
+-- of a spent user is; the wait can be met, and then the batch gets its 413
+select throws_ok(
+    $$ insert into public.analytics_events (event) select 'big_' || n from generate_series(1, 4) as n $$,
+    'PGRST',
+    '{"code": "rate_limited", "hint": "Retry after 1 s", "details": "{\"burst\": 3, \"available\": 0, \"retry_after_ms\": 1000, \"events_per_second\": 1}", "message": "Too many events: this user is over the ingest limit; nothing was stored"}',
+    'a too-big batch from a spent user waits like any other'
+);
+reset role;
+update private.ingest_limiter_state
+set measured_at = measured_at - interval '1 second'
+where user_id = tests.get_user_id('alice');
+select tests.authenticate_as('alice');
 select throws_ok(
     $$ insert into public.analytics_events (event) select 'big_' || n from generate_series(1, 4) as n $$,
     'PGRST',
     '{"code": "batch_exceeds_burst", "hint": "Send at most 3 events per request", "details": "{\"burst\": 3, \"events\": 4, \"events_per_second\": 1}", "message": "This batch has more events than this user''s burst allows at once; split it"}',
-    'a too-big batch gets batch_exceeds_burst whatever the state'
+    'after that wait the same batch is told to split, not to retry'
 );
 
 select * from finish();

@@ -1,22 +1,22 @@
 -- A retried batch is the function's plain insert failing on a unique violation, then its upsert
 -- skipping the stored events. Only events actually stored are charged, so a retry costs nothing
--- for what was already stored, and a full bucket never turns a harmless retry into a 429.
+-- for what was already stored.
 begin;
-select plan(6);
+select plan(7);
 
--- setup: alice may send two events at once, then one per second
+-- setup: alice may send three events at once, then one per second
 select tests.create_user('alice');
 insert into private.ingest_limits (user_id, events_per_second, burst)
-values (tests.get_user_id('alice'), 1, 2);
+values (tests.get_user_id('alice'), 1, 3);
 
--- owner: two events use up the burst
+-- owner: two events leave room for one
 select tests.authenticate_as('alice');
 select lives_ok(
     $$
         insert into public.analytics_events (event_id, event)
         values ('e0000000-0000-4000-8000-000000000001', 'first'), ('e0000000-0000-4000-8000-000000000002', 'second')
     $$,
-    'alice stores two events, her whole burst'
+    'alice stores two of her three'
 );
 
 -- owner: the retry's plain insert fails on the duplicate before the limiter counts anything
@@ -27,7 +27,7 @@ select throws_ok(
     'a plain insert of a stored event fails as a duplicate, not as rate_limited'
 );
 
--- owner: the upsert that skips both stored events is free, with the bucket empty
+-- owner: the upsert that skips both stored events is free
 select is_empty(
     $$
         insert into public.analytics_events (event_id, event)
@@ -35,19 +35,25 @@ select is_empty(
         on conflict (user_id, event_id) do nothing
         returning event_id
     $$,
-    'retrying the stored events through the upsert stores nothing and is not refused'
+    'retrying the stored events through the upsert stores nothing'
 );
 
--- owner: a retry that brings one new event is charged for that one only
-select throws_ok(
+-- owner: a retry that brings one new event is charged for that one only, which spends the burst
+select results_eq(
     $$
         insert into public.analytics_events (event_id, event)
         values ('e0000000-0000-4000-8000-000000000001', 'first'), ('e0000000-0000-4000-8000-000000000003', 'third')
         on conflict (user_id, event_id) do nothing
+        returning event_id
     $$,
+    $$ values ('e0000000-0000-4000-8000-000000000003'::uuid) $$,
+    'the skipped duplicates were not charged: the new event still fits'
+);
+select throws_ok(
+    $$ insert into public.analytics_events (event) values ('fourth') $$,
     'PGRST',
-    '{"code": "rate_limited", "hint": "Retry after 1 s", "details": "{\"burst\": 2, \"available\": 0, \"retry_after_ms\": 1000, \"events_per_second\": 1}", "message": "Too many events: this user is over the ingest limit; nothing was stored"}',
-    'with the burst used up, the one new event waits one second, not two'
+    '{"code": "rate_limited", "hint": "Retry after 1 s", "details": "{\"burst\": 3, \"available\": 0, \"retry_after_ms\": 1000, \"events_per_second\": 1}", "message": "Too many events: this user is over the ingest limit; nothing was stored"}',
+    'three stored events spent the burst of three, no more'
 );
 
 -- one second passes
@@ -59,16 +65,16 @@ select tests.authenticate_as('alice');
 select results_eq(
     $$
         insert into public.analytics_events (event_id, event)
-        values ('e0000000-0000-4000-8000-000000000001', 'first'), ('e0000000-0000-4000-8000-000000000003', 'third')
+        values ('e0000000-0000-4000-8000-000000000001', 'first'), ('e0000000-0000-4000-8000-000000000004', 'fourth')
         on conflict (user_id, event_id) do nothing
         returning event_id
     $$,
-    $$ values ('e0000000-0000-4000-8000-000000000003'::uuid) $$,
-    'after one second the retry stores its new event'
+    $$ values ('e0000000-0000-4000-8000-000000000004'::uuid) $$,
+    'after one second a retry stores its new event'
 );
 select bag_eq(
     $$ select event from public.analytics_events $$,
-    array['first', 'second', 'third'],
+    array['first', 'second', 'third', 'fourth'],
     'each event is stored once'
 );
 
