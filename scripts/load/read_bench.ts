@@ -1,14 +1,16 @@
 /**
- * Times the dashboard's three reads (`read_queries.ts`) as one user, through the API gateway and
- * PostgREST with that user's token, exactly as the dashboard will make them with supabase-js. The
- * reads run one at a time, in turn, after a warm-up; the first (cold) read of each is reported
- * apart. Prints a Markdown table: rows returned, first read, p50, p99 and max in milliseconds.
+ * Times the dashboard's reads (`apps/dashboard/src/queries.ts`) as one user, through the API
+ * gateway and PostgREST with that user's token, exactly as the dashboard makes them with
+ * supabase-js: its first page of jobs, the stages of those jobs, and the figures of a range
+ * (`--range`, default 90d, the widest the page offers). The reads run one at a time, in turn,
+ * after a warm-up; the first (cold) read of each is reported apart. Prints a Markdown table: rows
+ * returned, first read, p50, p99 and max in milliseconds.
  *
  * `scripts/bench-db` runs it after loading 1M events; by hand, with the stack running:
  *
  * ```sh
  * tools/node_modules/deno/deno run --allow-net=127.0.0.1 --allow-env --allow-read --allow-run \
- *   scripts/load/read_bench.ts --user <uuid> --reads 200
+ *   scripts/load/read_bench.ts --user <uuid> --reads 200 --range 90d
  * ```
  *
  * Exits non-zero when a read fails or returns no rows (a user without data, or a stack whose
@@ -21,16 +23,21 @@ import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../../supabase/functions/_shared/database.types.ts";
 import { signUserToken } from "../../tests/support/fixtures.ts";
 import { loadStackEnv } from "../../tests/support/stack_env.ts";
-import { DASHBOARD_QUERIES } from "./read_queries.ts";
+import { DASHBOARD_QUERIES, jobsPage, type ReadScope } from "../../apps/dashboard/src/queries.ts";
+import { rangeBounds, type RangeKey, RANGES } from "../../apps/dashboard/src/view_state.ts";
 
 const { values: args } = parseArgs({
   options: {
     user: { type: "string" },
     reads: { type: "string", default: "200" },
     warmup: { type: "string", default: "5" },
+    range: { type: "string", default: "90d" },
   },
 });
 if (!args.user) throw new Error("--user <uuid> is required: the user whose dashboard is read");
+if (!Object.hasOwn(RANGES, args.range!)) {
+  throw new Error(`--range must be one of ${Object.keys(RANGES).join(", ")}`);
+}
 const reads = Number(args.reads);
 const warmup = Number(args.warmup);
 
@@ -43,10 +50,19 @@ const supabase = createClient<Database>(env.apiUrl, env.anonKey, {
 type Name = keyof typeof DASHBOARD_QUERIES;
 const names = Object.keys(DASHBOARD_QUERIES) as Name[];
 
+// What the dashboard's first page shows for this user, as the page itself would ask for it.
+const firstPage = await jobsPage(supabase, 1);
+if (firstPage.error) throw new Error(`jobs_page failed: ${firstPage.error.message}`);
+const scope: ReadScope = {
+  page: 1,
+  jobIds: (firstPage.data ?? []).map((job) => job.id),
+  ...rangeBounds(args.range as RangeKey, new Date()),
+};
+
 /** One read, timed from the call to the parsed rows, as the dashboard would wait for it. */
 async function timedRead(name: Name): Promise<{ ms: number; rows: number }> {
   const started = performance.now();
-  const { data, error } = await DASHBOARD_QUERIES[name](supabase);
+  const { data, error } = await DASHBOARD_QUERIES[name](supabase, scope);
   const ms = performance.now() - started;
   if (error) throw new Error(`${name} failed: ${error.code} ${error.message}`);
   if (!data?.length) {

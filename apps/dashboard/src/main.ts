@@ -11,12 +11,12 @@
 import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../../../supabase/functions/_shared/database.types.ts";
 import { type BuiltConfig, readConfig } from "./config.ts";
-import { eventsView } from "./events_view.ts";
+import { onViewChange } from "./controls.ts";
 import { type DashboardState, loadDashboard } from "./load.ts";
+import { renderDashboard } from "./render.ts";
 import { errorView, loadingView, signInView } from "./status_views.ts";
-import { summaryChart } from "./summary_chart.ts";
 import { createTokenSource } from "./token_source.ts";
-import { waterfallView } from "./waterfall_view.ts";
+import { readViewState, urlWithViewState } from "./view_state.ts";
 
 const built: BuiltConfig = await (await fetch(new URL("config.json", import.meta.url))).json();
 const config = readConfig(new URL(location.href), built);
@@ -30,16 +30,15 @@ const client = createClient<Database>(config.apiUrl, config.anonKey, {
 });
 let refreshes = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
+// The range and page of jobs shown, kept in the URL (view_state.ts).
+let view = readViewState(new URL(location.href));
+// Counts refreshes started: an answer that a newer refresh (another view) overtook is dropped.
+let started = 0;
 
 function show(state: DashboardState | { kind: "no_token" }): void {
   const now = new Date();
   if (state.kind === "ready") {
-    const { jobs, stages, summary, events } = state.data;
-    root.replaceChildren(
-      waterfallView(jobs, stages, now),
-      summaryChart(summary),
-      eventsView(events, now),
-    );
+    renderDashboard(root, state.data, view, now);
   } else if (state.kind === "no_token" || state.kind === "signed_out") {
     root.replaceChildren(
       signInView(config.local, signIn, state.kind === "no_token" ? "none" : "expired"),
@@ -54,7 +53,11 @@ function show(state: DashboardState | { kind: "no_token" }): void {
 
 async function refresh(): Promise<void> {
   clearTimeout(timer);
-  const state = tokens.current() ? await loadDashboard(client) : { kind: "no_token" as const };
+  const mine = ++started;
+  const state = tokens.current()
+    ? await loadDashboard(client, view)
+    : { kind: "no_token" as const };
+  if (mine !== started) return;
   show(state);
   document.body.dataset.refreshes = String(++refreshes);
   if (state.kind === "signed_out") tokens.forget();
@@ -70,5 +73,10 @@ function signIn(token: string): void {
   void refresh();
 }
 
+onViewChange(root, () => view, (next) => {
+  view = next;
+  history.replaceState(null, "", urlWithViewState(new URL(location.href), view));
+  void refresh();
+});
 root.replaceChildren(loadingView());
 void refresh();

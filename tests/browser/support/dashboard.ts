@@ -117,6 +117,19 @@ export async function openDashboard(
   return page;
 }
 
+/**
+ * Clicks `selector` and waits for a refresh that started after the click: the click's handler
+ * starts its refresh at once, and drops any answer to a refresh started before it.
+ */
+export async function clickAndWaitForRefresh(page: Page, selector: string): Promise<void> {
+  await page.locator(selector).click();
+  const before = await refreshesOf(page);
+  await waitUntil(
+    `a refresh after clicking ${selector}`,
+    async () => (await refreshesOf(page)) > before ? true : undefined,
+  );
+}
+
 /** The job ids the page shows, in its waterfalls and in its events table. */
 export async function shownJobIds(page: Page): Promise<Set<string>> {
   const ids = await page.locator("[data-job-id]").evaluateAll((nodes) =>
