@@ -8,14 +8,15 @@ browserTest(
   async ({ db, context }) => {
     const alice = await createUserWithJobs(db, "alice");
     const page = await openDashboard(context, alice.user.token, { refresh: "300" });
-    const selected = await page.evaluate((job) => {
-      const heading = document.querySelector(`article.job[data-job-id="${job}"] h3`)!;
-      const range = document.createRange();
-      range.selectNodeContents(heading);
-      getSelection()!.removeAllRanges();
-      getSelection()!.addRange(range);
-      return getSelection()!.toString();
-    }, alice.jobs[0]);
+    const heading = page.locator(`article.job[data-job-id="${alice.jobs[0]}"] h3`);
+    const selected = await heading.evaluate((node) => {
+      const range = node.ownerDocument.createRange();
+      range.selectNodeContents(node);
+      const selection = node.ownerDocument.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return selection.toString();
+    });
     assert.match(selected, /alice's nightly export/);
 
     // New data on the same page: another stage of the other job, then two more refreshes.
@@ -33,8 +34,8 @@ browserTest(
       async () => (await refreshesOf(page)) >= seen + 2 ? true : undefined,
     );
 
-    const after = await page.evaluate(() => {
-      const selection = getSelection()!;
+    const after = await page.locator("body").evaluate((body) => {
+      const selection = body.ownerDocument.getSelection()!;
       return {
         text: selection.toString(),
         ranges: selection.rangeCount,

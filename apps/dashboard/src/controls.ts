@@ -17,8 +17,6 @@ export function rangePicker(chosen: RangeKey): HTMLElement {
   const buttons = (Object.keys(RANGES) as RangeKey[]).map((range) =>
     h("button", {
       type: "button",
-      class: "range-button",
-      "data-key": range,
       "data-range": range,
       "aria-pressed": String(range === chosen),
     }, RANGES[range].label)

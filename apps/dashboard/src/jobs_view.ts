@@ -15,14 +15,11 @@ import { jobWaterfall } from "./waterfall_view.ts";
 function pager(page: number, total: number): HTMLElement {
   const info = pageInfo(page, PAGE_SIZE, total);
   const button = (label: string, target: number, enabled: boolean, rel: string) =>
-    h("button", {
-      type: "button",
-      class: "page-button",
-      "data-key": rel,
-      "data-page": target,
-      rel,
-      disabled: enabled ? undefined : "",
-    }, label);
+    h(
+      "button",
+      { type: "button", "data-page": target, rel, disabled: enabled ? undefined : "" },
+      label,
+    );
   return h(
     "nav",
     { class: "pager", "aria-label": "pages of jobs" },

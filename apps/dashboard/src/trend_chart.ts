@@ -55,8 +55,7 @@ function stageRow(
   const dots = days.flatMap((day, index) => {
     const point = byDay.get(day);
     if (!point) return [];
-    const title = `${day}: p50 ${formatMs(point.p50_ms)}, p95 ${formatMs(point.p95_ms)}, ` +
-      `${point.completed_count} completed, ${point.failed_count} failed`;
+    const title = `${day}: p50 ${formatMs(point.p50_ms)}, p95 ${formatMs(point.p95_ms)}`;
     const dot = (ms: number | null, which: string) =>
       ms === null ? null : svg("circle", {
         class: which,
@@ -72,8 +71,6 @@ function stageRow(
         "data-day": day,
         "data-p50-ms": point.p50_ms ?? "",
         "data-p95-ms": point.p95_ms ?? "",
-        "data-completed": point.completed_count,
-        "data-failed": point.failed_count,
       },
       svg("title", {}, title),
       dot(point.p95_ms, "p95"),

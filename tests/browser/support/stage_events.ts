@@ -22,16 +22,20 @@ export interface StageEvent {
 
 const BATCH = 500;
 
+// One "now" for every event a test makes, so that the gap between two events is exactly the
+// difference of their offsets, however long the test takes to build them.
+const NOW = Date.now();
+
 function stageEvent(event: StageEvent["event"]) {
   return (job: string, stage: string, msFromNow: number): StageEvent => ({
     event,
     job_id: job,
     stage,
-    occurred_at: new Date(Date.now() + msFromNow).toISOString(),
+    occurred_at: new Date(NOW + msFromNow).toISOString(),
   });
 }
 
-/** A stage event `msFromNow` from now (negative: in the past). */
+/** A stage event `msFromNow` from the time the test started (negative: before it). */
 export const started = stageEvent("stage_started");
 export const completed = stageEvent("stage_completed");
 export const failed = stageEvent("stage_failed");
