@@ -10,7 +10,7 @@
  * ```
  */
 import { h } from "./dom.ts";
-import { type RangeKey, RANGES, type ViewState } from "./view_state.ts";
+import { isRange, type RangeKey, RANGES, type ViewState } from "./view_state.ts";
 
 /** The range picker, with the chosen range pressed. */
 export function rangePicker(chosen: RangeKey): HTMLElement {
@@ -40,9 +40,9 @@ export function onViewChange(
     if (!target || target.disabled) return;
     const range = target.getAttribute("data-range");
     const page = Number(target.getAttribute("data-page"));
-    if (range && Object.hasOwn(RANGES, range)) {
+    if (isRange(range)) {
       // Another range re-reads the figures; the jobs page stays.
-      change({ ...current(), range: range as RangeKey });
+      change({ ...current(), range });
     } else if (Number.isSafeInteger(page) && page >= 1) {
       change({ ...current(), page });
     }

@@ -20,7 +20,7 @@ import {
   stagesOfJobs,
   stageTrend,
 } from "./queries.ts";
-import { toStageFigures, toStageRun, toTrendPoint } from "./rows.ts";
+import { toStageRun } from "./rows.ts";
 import { rangeBounds, type ViewState } from "./view_state.ts";
 
 export type DashboardState =
@@ -77,8 +77,8 @@ export async function loadDashboard(
       jobs: jobs.data ?? [],
       totalJobs: jobs.count ?? total,
       stages: (stages.data ?? []).map(toStageRun),
-      summary: (summary.data ?? []).map(toStageFigures),
-      trend: (trend.data ?? []).map(toTrendPoint),
+      summary: summary.data ?? [],
+      trend: trend.data ?? [],
       events: events.data ?? [],
     },
   };

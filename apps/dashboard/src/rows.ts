@@ -1,6 +1,7 @@
 /**
- * From the reads' rows to the views' shapes (model.ts). Columns of views and functions come out
- * of the generated types as nullable; here each gets the one meaning the page uses.
+ * From the stage rows to the views' shape (model.ts). A view's columns come out of the generated
+ * types as nullable; here each gets the one meaning the page uses. The range functions' rows
+ * need nothing: their columns are typed as set, and a p50 without completed runs is null.
  *
  * @example
  * ```ts
@@ -8,7 +9,7 @@
  * ```
  */
 import type { Database } from "../../../supabase/functions/_shared/database.types.ts";
-import type { RunStatus, StageFigures, StageRun, TrendPoint } from "./model.ts";
+import type { RunStatus, StageRun } from "./model.ts";
 
 type Public = Database["public"];
 type LatencyRow = Pick<
@@ -22,8 +23,6 @@ type LatencyRow = Pick<
   | "first_started_at"
   | "latency_ms"
 >;
-type FiguresRow = Public["Functions"]["stage_latency_in_range"]["Returns"][number];
-type TrendRow = Public["Functions"]["stage_latency_trend"]["Returns"][number];
 
 /** A run's status; anything else (a newer status this page does not know) reads as running. */
 export function toStatus(status: string | null): RunStatus {
@@ -38,18 +37,4 @@ export function toStageRun(row: LatencyRow): StageRun {
     status: toStatus(row.status),
     attempts: row.attempts ?? 0,
   };
-}
-
-export function toStageFigures(row: FiguresRow): StageFigures {
-  return {
-    stage: row.stage ?? "",
-    completed_count: Number(row.completed_count ?? 0),
-    failed_count: Number(row.failed_count ?? 0),
-    p50_ms: row.p50_ms ?? null,
-    p95_ms: row.p95_ms ?? null,
-  };
-}
-
-export function toTrendPoint(row: TrendRow): TrendPoint {
-  return { ...toStageFigures(row), day: String(row.day).slice(0, 10) };
 }

@@ -14,7 +14,7 @@ import { formatMs } from "./format.ts";
 import type { StageFigures } from "./model.ts";
 
 const ROW = 44;
-const LABEL = 110;
+const LABEL = 150;
 const WIDTH = 440;
 const BAR = 14;
 
@@ -35,7 +35,7 @@ export function summaryChart(summary: readonly StageFigures[], rangeLabel: strin
     return section;
   }
   const max = Math.max(...summary.map((s) => s.p95_ms ?? 0), 1);
-  const scale = (ms: number | null) => Math.max(((ms ?? 0) / max) * (WIDTH - LABEL - 80), 1);
+  const scale = (ms: number | null) => Math.max(((ms ?? 0) / max) * (WIDTH - LABEL - 76), 1);
   const rows = summary.map((s, i) => {
     const y = i * ROW + 8;
     return svg(

@@ -30,7 +30,8 @@ export interface ViewState {
   page: number;
 }
 
-function isRange(value: string | null): value is RangeKey {
+/** True for a range the picker offers (and not for "constructor" and the like). */
+export function isRange(value: string | null): value is RangeKey {
   return value !== null && Object.hasOwn(RANGES, value);
 }
 
