@@ -17,8 +17,8 @@ browserTest(
 
     const page = await openDashboard(context, user.token);
     const row = page.locator(`article.job[data-job-id="${job}"] li.stage[data-stage="transcode"]`);
-    assert.equal(await row.getAttribute("data-status"), "failed");
     assert.equal(await row.locator(".latency").textContent(), "failed");
+    assert.equal(await row.getAttribute("data-status"), "failed");
     assert.match(await row.locator(".detail").textContent() ?? "", /^failed after 1\.2 s · /);
     const summary = page.locator('#summary g.summary-row[data-stage="transcode"]');
     assert.equal(await summary.getAttribute("data-failed"), "1", "counted as failed");
