@@ -58,11 +58,12 @@ export async function loadDashboard(
   ]);
   let jobs = firstPage;
   let page = view.page;
-  const total = jobs.count ?? 0;
-  // Past the last page (jobs were deleted, or a stale link): show the last page instead.
-  if (!jobs.error && jobs.data?.length === 0 && page > pageCount(total)) {
-    page = pageCount(total);
-    jobs = await jobsPage(client, page);
+  // Past the last page (jobs were deleted, or a stale link), PostgREST answers 416 and no count:
+  // the first page tells the count, and the last page is shown instead.
+  if (jobs.status === 416 && page > 1) {
+    const first = await jobsPage(client, 1);
+    page = pageCount(first.count ?? 0);
+    jobs = page === 1 ? first : await jobsPage(client, page);
   }
   const ids = (jobs.data ?? []).map((job) => job.id);
   const stages = ids.length
@@ -75,7 +76,7 @@ export async function loadDashboard(
     data: {
       page,
       jobs: jobs.data ?? [],
-      totalJobs: jobs.count ?? total,
+      totalJobs: jobs.count ?? 0,
       stages: (stages.data ?? []).map(toStageRun),
       summary: summary.data ?? [],
       trend: trend.data ?? [],

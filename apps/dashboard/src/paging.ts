@@ -28,7 +28,7 @@ export interface PageInfo {
   total: number;
   hasPrevious: boolean;
   hasNext: boolean;
-  /** The 1-based positions shown and the total, e.g. "51–100 of 201"; "0 jobs" when empty. */
+  /** The 1-based positions shown and the total: "51–100 of 201", "201 of 201", or "0 jobs". */
   label: string;
 }
 
@@ -43,6 +43,6 @@ export function pageInfo(page: number, pageSize: number, total: number): PageInf
     total,
     hasPrevious: page > 1,
     hasNext: page < pages,
-    label: total === 0 ? "0 jobs" : `${first}–${last} of ${total}`,
+    label: total === 0 ? "0 jobs" : `${first < last ? `${first}–` : ""}${last} of ${total}`,
   };
 }
