@@ -34,6 +34,22 @@ create table rollups.job_stages (
             else 'completed'
         end
     ) stored,
+    -- The UTC day the latest run ended on: its day in the daily histograms.
+    run_day date generated always as ((ended_at at time zone 'UTC')::date) stored,
+    -- The latest run's histogram bucket: bucket i holds latencies in (1.02^(i-1), 1.02^i] ms, so
+    -- its middle value (rollups.bucket_latency_ms) is within 1% of every latency in it (DDSketch's
+    -- scheme, relative accuracy 0.0099); -32767 holds a latency of 0, -32768 a run still going.
+    -- Stored, so that the trigger, the rebuild and the range reads never compute it per row.
+    run_bucket integer generated always as (
+        case
+            when ended_at is null then -32768
+            when ended_at <= started_at then -32767
+            else pg_catalog.ceil(
+                pg_catalog.ln(pg_catalog.date_part('epoch', ended_at - started_at) * 1000)
+                / pg_catalog.ln(1.02::double precision)
+            )::integer
+        end
+    ) stored,
     primary key (job_id, user_id, stage)
 )
 with (fillfactor = 80);
@@ -116,27 +132,6 @@ grant select on table rollups.stage_latency_days to authenticated, service_role;
 
 -- Readers of the summary view; the policies below narrow signed-in users to their own rows.
 grant select on table rollups.stage_latency_totals to authenticated, service_role;
-
--- The log bucket of a latency: bucket i holds (1.02^(i-1), 1.02^i] ms, so its middle value
--- (bucket_latency_ms) is within 1% of every latency in it (DDSketch's scheme, relative accuracy
--- 0.0099). A latency of 0 gets its own bucket, -32767.
-create function rollups.latency_bucket(latency_ms double precision)
-returns integer
-language sql
-immutable
-parallel safe
-security invoker
-set search_path = ''
-as $$
-    select case
-        when latency_ms <= 0 then -32767
-        else pg_catalog.ceil(pg_catalog.ln(latency_ms) / pg_catalog.ln(1.02::double precision))::integer
-    end
-$$;
-
--- Called by the triggers, the rebuild and the RPCs as the reader.
-revoke execute on function rollups.latency_bucket(double precision) from public, anon;
-grant execute on function rollups.latency_bucket(double precision) to authenticated, service_role;
 
 -- The value that stands for a bucket: within 1% of every latency in it.
 create function rollups.bucket_latency_ms(bucket integer)

@@ -8,52 +8,13 @@
 -- earliest end, the latest end and the first end at or after the latest start, so an arrival in any
 -- order updates it without reading raw events, except one rare case: a start later than the
 -- latest start but earlier than a known end after the cached first end. That case reads the
--- (job, stage)'s ends through analytics_events_stage_ends_idx (one probe per partition, once
--- partitioned). The histograms change by the job stage's old contribution out and its new one in.
+-- job's events through the foreign key's index (job_id, user_id), which every partition will have:
+-- one probe per partition, and only in this rare case, so no extra index taxes every insert. The
+-- histograms change by the job stage's old contribution out and its new one in.
 --
 -- Events whose job is gone (deleted: job_id set null) are no job's latency; service-role updates
 -- or deletes of events are not followed (retention drops old events and keeps the rollups); after
 -- such a repair, rollups.rebuild_stage_rollups(user_id) recomputes a user's rollups.
-
--- The rare re-read: the first end of one (job, stage) at or after a start.
-create index analytics_events_stage_ends_idx
-    on public.analytics_events (job_id, stage, occurred_at)
-    where event in ('stage_completed', 'stage_failed');
-
--- The UTC day a run ended on: the histograms' day.
-create function rollups.run_day(ended_at timestamptz)
-returns date
-language sql
-immutable
-parallel safe
-security invoker
-set search_path = ''
-as $$
-    select (ended_at at time zone 'UTC')::date
-$$;
-
--- Called by the triggers, the rebuild and the RPCs as the reader.
-revoke execute on function rollups.run_day(timestamptz) from public, anon;
-grant execute on function rollups.run_day(timestamptz) to authenticated, service_role;
-
--- The histogram bucket of a run: its latency's log bucket once ended, -32768 while running.
-create function rollups.run_bucket(started_at timestamptz, ended_at timestamptz)
-returns integer
-language sql
-immutable
-parallel safe
-security invoker
-set search_path = ''
-as $$
-    select case
-        when ended_at is null then -32768
-        else rollups.latency_bucket(pg_catalog.date_part('epoch', ended_at - started_at) * 1000)
-    end
-$$;
-
--- Called by the triggers, the rebuild and the RPCs as the reader.
-revoke execute on function rollups.run_bucket(timestamptz, timestamptz) from public, anon;
-grant execute on function rollups.run_bucket(timestamptz, timestamptz) to authenticated, service_role;
 
 -- Folds a statement's stage events into the job-stage rows and the histograms. Security definer:
 -- no API role may write rollups, so the owner does it on the inserter's behalf.
@@ -64,39 +25,22 @@ security definer
 set search_path = ''
 as $$
 begin
-    perform 1
-    from inserted_events as e
-    where e.job_id is not null
-        and e.stage is not null
-        and e.event in ('stage_started', 'stage_completed', 'stage_failed')
-    limit 1;
+    -- One statement at a time per user whose stage events it holds (users in id order, so no two
+    -- statements wait on each other in a cycle), so that the rows read below are the latest
+    -- committed ones and nobody else changes them until commit. For signed-in users the ingest
+    -- limiter already serialises a user's inserts; this covers trusted workers too.
+    perform pg_catalog.pg_advisory_xact_lock(1701, pg_catalog.hashtext(u.user_id::text))
+    from (
+        select distinct e.user_id
+        from inserted_events as e
+        where e.job_id is not null
+            and e.stage is not null
+            and e.event in ('stage_started', 'stage_completed', 'stage_failed')
+        order by e.user_id
+    ) as u;
     if not found then
         return null;
     end if;
-
-    -- Every touched (job, stage) gets a row, then all are locked in key order, so that concurrent
-    -- statements serialise per (job, stage) without deadlocks, and the next statement's snapshot
-    -- sees every event of those committed before.
-    insert into rollups.job_stages (job_id, user_id, stage)
-    select distinct e.job_id, e.user_id, e.stage
-    from inserted_events as e
-    where e.job_id is not null
-        and e.stage is not null
-        and e.event in ('stage_started', 'stage_completed', 'stage_failed')
-    order by e.job_id, e.user_id, e.stage
-    on conflict do nothing;
-
-    perform 1
-    from rollups.job_stages as s
-    where (s.job_id, s.user_id, s.stage) in (
-            select e.job_id, e.user_id, e.stage
-            from inserted_events as e
-            where e.job_id is not null
-                and e.stage is not null
-                and e.event in ('stage_started', 'stage_completed', 'stage_failed')
-        )
-    order by s.job_id, s.user_id, s.stage
-    for update;
 
     with stage_events as (
         select
@@ -137,13 +81,14 @@ begin
     ),
     merged as (
         select
-            s.job_id,
-            s.user_id,
-            s.stage,
+            b.job_id,
+            b.user_id,
+            b.stage,
             s.started_at as old_started_at,
-            s.ended_at as old_ended_at,
             s.status as old_status,
-            s.attempts + b.starts as attempts,
+            s.run_day as old_run_day,
+            s.run_bucket as old_run_bucket,
+            coalesce(s.attempts, 0) + b.starts as attempts,
             least(s.first_started_at, b.min_start) as first_started_at,
             greatest(s.started_at, b.max_start) as started_at,
             case
@@ -152,7 +97,7 @@ begin
                 else s.first_end_at
             end as first_end_at,
             case
-                when f.occurred_at is null then s.first_end_failed
+                when f.occurred_at is null then coalesce(s.first_end_failed, false)
                 when s.first_end_at is null or f.occurred_at < s.first_end_at then f.failed
                 when f.occurred_at = s.first_end_at then f.failed or s.first_end_failed
                 else s.first_end_failed
@@ -163,15 +108,15 @@ begin
             s.first_end_at as old_first_end_at,
             s.first_end_failed as old_first_end_failed,
             s.last_end_at as old_last_end_at
-        from rollups.job_stages as s
-        join batch as b
-            on b.job_id = s.job_id
-            and b.user_id = s.user_id
-            and b.stage = s.stage
+        from batch as b
+        left join rollups.job_stages as s
+            on s.job_id = b.job_id
+            and s.user_id = b.user_id
+            and s.stage = b.stage
         left join batch_first_end as f
-            on f.job_id = s.job_id
-            and f.user_id = s.user_id
-            and f.stage = s.stage
+            on f.job_id = b.job_id
+            and f.user_id = b.user_id
+            and f.stage = b.stage
     ),
     -- The first end at or after the new latest start among the ends stored before this statement,
     -- from the row alone; `unknown` when only the raw events can tell.
@@ -247,6 +192,7 @@ begin
             from public.analytics_events as a
             where fs.unknown
                 and a.job_id = fs.job_id
+                and a.user_id = fs.user_id
                 and a.stage = fs.stage
                 and a.event in ('stage_completed', 'stage_failed')
                 and a.occurred_at >= fs.started_at
@@ -255,21 +201,44 @@ begin
         ) as raw on true
     ),
     updated as (
-        update rollups.job_stages as s
-        set
-            attempts = r.attempts,
-            first_started_at = r.first_started_at,
-            started_at = r.started_at,
-            ended_at = r.new_ended_at,
-            ended_failed = r.new_ended_failed,
-            first_end_at = r.first_end_at,
-            first_end_failed = r.first_end_failed,
-            last_end_at = r.last_end_at
+        insert into rollups.job_stages as s (
+            job_id,
+            user_id,
+            stage,
+            attempts,
+            first_started_at,
+            started_at,
+            ended_at,
+            ended_failed,
+            first_end_at,
+            first_end_failed,
+            last_end_at
+        )
+        select
+            r.job_id,
+            r.user_id,
+            r.stage,
+            r.attempts,
+            r.first_started_at,
+            r.started_at,
+            r.new_ended_at,
+            r.new_ended_failed,
+            r.first_end_at,
+            r.first_end_failed,
+            r.last_end_at
         from resolved as r
-        where s.job_id = r.job_id
-            and s.user_id = r.user_id
-            and s.stage = r.stage
-        returning s.user_id, s.stage, s.started_at, s.ended_at, s.status
+        order by r.job_id, r.user_id, r.stage
+        on conflict (job_id, user_id, stage) do update
+            set
+                attempts = excluded.attempts,
+                first_started_at = excluded.first_started_at,
+                started_at = excluded.started_at,
+                ended_at = excluded.ended_at,
+                ended_failed = excluded.ended_failed,
+                first_end_at = excluded.first_end_at,
+                first_end_failed = excluded.first_end_failed,
+                last_end_at = excluded.last_end_at
+        returning s.user_id, s.stage, s.started_at, s.status, s.run_day, s.run_bucket
     ),
     -- Each job stage's old contribution out, its new one in.
     contributions as (
@@ -277,8 +246,8 @@ begin
             r.user_id,
             r.stage,
             r.old_status as status,
-            rollups.run_day(r.old_ended_at) as day,
-            rollups.run_bucket(r.old_started_at, r.old_ended_at) as bucket,
+            r.old_run_day as day,
+            r.old_run_bucket as bucket,
             -1 as runs
         from resolved as r
         where r.old_started_at is not null
@@ -287,8 +256,8 @@ begin
             u.user_id,
             u.stage,
             u.status,
-            rollups.run_day(u.ended_at),
-            rollups.run_bucket(u.started_at, u.ended_at),
+            u.run_day,
+            u.run_bucket,
             1
         from updated as u
         where u.started_at is not null
@@ -334,15 +303,19 @@ security definer
 set search_path = ''
 as $$
 begin
+    -- The same per-user serialisation as the insert trigger, so the two never interleave.
+    perform pg_catalog.pg_advisory_xact_lock(1701, pg_catalog.hashtext(u.user_id::text))
+    from (select distinct o.user_id from deleted_job_stages as o order by o.user_id) as u;
+
     update rollups.stage_latency_days as d
     set runs = d.runs - g.runs
     from (
         select
             o.user_id,
             o.stage,
-            rollups.run_day(o.ended_at) as day,
+            o.run_day as day,
             o.status,
-            rollups.run_bucket(o.started_at, o.ended_at) as bucket,
+            o.run_bucket as bucket,
             count(*) as runs
         from deleted_job_stages as o
         where o.ended_at is not null
@@ -361,7 +334,7 @@ begin
             o.user_id,
             o.stage,
             o.status,
-            rollups.run_bucket(o.started_at, o.ended_at) as bucket,
+            o.run_bucket as bucket,
             count(*) as runs
         from deleted_job_stages as o
         where o.started_at is not null

@@ -79,9 +79,9 @@ begin
     select
         s.user_id,
         s.stage,
-        rollups.run_day(s.ended_at),
+        s.run_day,
         s.status,
-        rollups.run_bucket(s.started_at, s.ended_at),
+        s.run_bucket,
         count(*)
     from rollups.job_stages as s
     where s.ended_at is not null
@@ -93,7 +93,7 @@ begin
         s.user_id,
         s.stage,
         s.status,
-        rollups.run_bucket(s.started_at, s.ended_at),
+        s.run_bucket,
         count(*)
     from rollups.job_stages as s
     where s.started_at is not null
