@@ -1,50 +1,34 @@
 # shellcheck shell=bash
 # `scripts/bench-db --rollups`: the stage-latency rollups at scale, sourced by scripts/bench-db
 # (which defines say, run_psql, median, BENCH_SQL, DB_URL and ROOT_DIR):
-#   1. insert throughput with the rollup trigger on and off, interleaved in one run, for a mixed
-#      workload (one event in 5 a stage event) and for stage events only;
+#   1. insert throughput with the rollup trigger on and off, alternating statement by statement in
+#      one run, for a mixed workload (one event in 5 a stage event) and for stage events only;
 #   2. 1M events (1,000 users, the heavy user holding 10%) loaded with the trigger on, then every
 #      dashboard read through PostgREST, for the heavy user and a typical one;
 #   3. grown to 10M events (the heavy user holding 1M) with the trigger off, the rollups rebuilt,
 #      then the same reads: p50 at most 50 ms, and at most 1.5x its figure at 1M.
-# Knobs (environment): INSERT_ROWS (20000), INSERT_BATCH (100), INSERT_PAIRS (5), HTTP_READS (100),
+# Knobs (environment): INSERT_STATEMENTS (400), INSERT_BATCH (100), HTTP_READS (100),
 #   GROW_CHUNKS (9: each adds 1M events), SCALE_USERS (1000), and per user and chunk HEAVY_JOBS
 #   (4000), HEAVY_FILLER (60000), TYPICAL_JOBS (2), TYPICAL_FILLER (880).
 
 rollups_insert_bench() {
-    local rows="${INSERT_ROWS:-20000}" batch="${INSERT_BATCH:-100}" pairs="${INSERT_PAIRS:-5}"
+    local statements="${INSERT_STATEMENTS:-400}" batch="${INSERT_BATCH:-100}" every uid
     say "rollups part 1: one bench user with 1,000 jobs and no ingest limit"
     run_psql -v prefix=insert -v users=1 -v jobs_per_user=1000 -f "$BENCH_SQL/create_users.sql"
-    local uid
     uid="$(run_psql -At -c "select id from auth.users where raw_user_meta_data ->> 'bench_prefix' = 'insert'")"
     run_psql -c "insert into private.ingest_limits (user_id, events_per_second, burst) values ('$uid', 1e9, 2000000000)"
-
-    insert_run() { # stage_every rollups_off
-        run_psql -v role=authenticated -v uid="$uid" -v rows="$rows" -v batch="$batch" \
-            -v stage_every="$1" -v rollups_off="$2" -f "$BENCH_SQL/insert_run.sql" -At
-    }
-    local every label on off on_ms off_ms pair
     for every in 5 1; do
-        label="one event in $every a stage event"
-        ((every == 1)) && label="stage events only"
-        insert_run "$every" false >/dev/null
-        insert_run "$every" true >/dev/null
-        on_ms=() off_ms=()
-        for ((pair = 1; pair <= pairs; pair++)); do
-            # A B, then B A: drift on a shared machine hits both arms alike.
-            if ((pair % 2)); then
-                on="$(insert_run "$every" false)" off="$(insert_run "$every" true)"
-            else
-                off="$(insert_run "$every" true)" on="$(insert_run "$every" false)"
-            fi
-            on_ms+=("$on") off_ms+=("$off")
-            say "    $label, pair $pair/$pairs: trigger on $on ms, off $off ms"
-        done
-        on="$(printf '%s\n' "${on_ms[@]}" | median)" off="$(printf '%s\n' "${off_ms[@]}" | median)"
-        printf '| %s | %s | %s | %s | %.2fx |\n' "$label" "${on_ms[*]} (median $on)" \
-            "${off_ms[*]} (median $off)" "$(awk -v n="$rows" -v a="$on" -v b="$off" \
-            'BEGIN { printf "%.0f / %.0f", n / a * 1000, n / b * 1000 }')" \
-            "$(awk -v a="$on" -v b="$off" 'BEGIN { print b / a }')"
+        say "rollups part 1: $statements statements of $batch events, one in $every a stage event, trigger on and off in turn"
+        run_psql -v uid="$uid" -v statements="$statements" -v batch="$batch" -v stage_every="$every" \
+            -At -F ' ' -f "$BENCH_SQL/insert_interleaved.sql" |
+            awk -v every="$every" -v batch="$batch" '
+                { p10[$1] = $3; p50[$1] = $4; mean[$1] = $5; n[$1] = $2 }
+                END {
+                    label = every == 1 ? "stage events only" : "one event in " every " a stage event"
+                    printf "| %s | %s / %s / %s | %s / %s / %s | %.0f / %.0f | %.2fx |\n", label,
+                        p10["on"], p50["on"], mean["on"], p10["off"], p50["off"], mean["off"],
+                        batch / p50["on"] * 1000, batch / p50["off"] * 1000, p50["off"] / p50["on"]
+                }'
     done
 }
 
@@ -123,9 +107,9 @@ rollups_bench() {
 
 ## Stage-latency rollups benchmark
 
-Insert throughput, $((${INSERT_ROWS:-20000})) events per run in statements of ${INSERT_BATCH:-100}, as authenticated, interleaved (target: on >= 0.85x of off):
+Insert throughput: ${INSERT_STATEMENTS:-400} statements of ${INSERT_BATCH:-100} events as authenticated, the rollup trigger on and off in turn, statement by statement (target: on >= 0.85x of off):
 
-| workload | trigger on, ms | trigger off, ms | events/s on / off | on / off |
+| workload | trigger on: p10 / p50 / mean ms per statement | trigger off: p10 / p50 / mean | events/s at p50, on / off | on / off |
 | --- | --- | --- | --- | ---: |
 $insert_table
 
