@@ -1,5 +1,5 @@
 /**
- * Times the dashboard's reads (`read_queries.ts`) as one user, through the API gateway and
+ * Times the paged dashboard's reads (`rollup_read_queries.ts`) as one user, through the API gateway and
  * PostgREST with that user's token, as the dashboard makes them with supabase-js: its first page
  * of jobs, the stages of those jobs, the all-time summary, a range's figures and trend (`--days`,
  * default 30, ending now) and the latest events. The reads run one at a time, in turn, after a
@@ -23,7 +23,7 @@ import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../../supabase/functions/_shared/database.types.ts";
 import { signUserToken } from "../../tests/support/fixtures.ts";
 import { loadStackEnv } from "../../tests/support/stack_env.ts";
-import { DASHBOARD_QUERIES, jobsPage, type ReadScope } from "./read_queries.ts";
+import { DASHBOARD_QUERIES, jobsPage, type ReadScope } from "./rollup_read_queries.ts";
 
 const { values: args } = parseArgs({
   options: {

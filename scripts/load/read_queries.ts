@@ -1,18 +1,14 @@
 /**
- * The dashboard's reads, as supabase-js queries on the signed-in user's own client, for the
- * benchmark. Row level security narrows each one to that user's rows, so none of them filters on
- * `user_id`; the generated database types check every table, column and function name.
+ * The dashboard's three reads, as supabase-js queries on the signed-in user's own client. Row
+ * level security narrows each one to that user's rows, so none of them filters on `user_id`; the
+ * generated database types check every table and column name.
  *
- * They mirror the paged dashboard (a page of jobs with its count, the stages of exactly those jobs,
- * a range's per-stage figures and per-day trend from the rollups, the all-time summary, the newest
- * events); the dashboard's own copy lives in `apps/dashboard/src/queries.ts` on its branch, and
- * `scripts/load/read_bench.ts` will import that one once both are merged.
+ * `scripts/bench-db` measures them through PostgREST with 1M events in the table.
  *
  * @example
  * ```ts
  * const supabase = createClient<Database>(API_URL, ANON_KEY, { accessToken: async () => token });
- * const { data: jobs, count } = await jobsPage(supabase, 1);
- * const { data: stages } = await stagesOfJobs(supabase, jobs!.map((job) => job.id));
+ * const { data: waterfalls } = await jobWaterfalls(supabase);
  * ```
  *
  * @module
@@ -23,59 +19,53 @@ import type { Database } from "../../supabase/functions/_shared/database.types.t
 /** A supabase-js client typed by the generated database types, acting as one user. */
 export type DashboardClient = SupabaseClient<Database>;
 
-/** Jobs on one page. */
-export const PAGE_SIZE = 50;
+/** Stage rows shown in the waterfall: 50 jobs of 4 stages. */
+export const WATERFALL_ROWS = 200;
 
 /** Events shown in the "latest events" list. */
 export const LATEST_EVENTS = 50;
 
-/** A bound on the stage rows of one page: 50 jobs of up to 40 stages each. */
-export const STAGE_ROWS = PAGE_SIZE * 40;
-
-/** One page of the user's jobs (1-based), newest first, ties by id, with the count of all. */
-export function jobsPage(client: DashboardClient, page: number) {
-  const from = (page - 1) * PAGE_SIZE;
-  return client.from("jobs")
-    .select("id, name, status, created_at", { count: "exact" })
-    .order("created_at", { ascending: false })
-    .order("id")
-    .range(from, from + PAGE_SIZE - 1);
-}
-
-/** The latest run of each stage of exactly the given jobs, in pipeline order within a job. */
-export function stagesOfJobs(client: DashboardClient, jobIds: readonly string[]) {
+/**
+ * The stage waterfall of the user's most recent jobs: one row per job and stage, newest start
+ * first; a stage that has completed but whose start was never seen sorts last.
+ *
+ * @example
+ * ```ts
+ * const { data } = await jobWaterfalls(supabase);
+ * // [{ job_id, stage: "render", started_at, completed_at, latency_ms: 2500 }, ...]
+ * ```
+ */
+export function jobWaterfalls(client: DashboardClient) {
   return client.from("job_stage_latency")
-    .select("job_id, stage, status, attempts, started_at, ended_at, first_started_at, latency_ms")
-    .in("job_id", jobIds)
-    .order("job_id")
-    .order("first_started_at")
-    .limit(STAGE_ROWS);
+    .select("job_id, stage, started_at, completed_at, latency_ms")
+    .order("started_at", { ascending: false, nullsFirst: false })
+    .limit(WATERFALL_ROWS);
 }
 
-/** Per stage, all time: completed, failed and running runs, p50 and p95. */
+/**
+ * The user's completed count, p50 and p95 latency per stage.
+ *
+ * @example
+ * ```ts
+ * const { data } = await stageSummary(supabase);
+ * // [{ stage: "render", completed_count: 50, p50_ms: 2480, p95_ms: 4730 }, ...]
+ * ```
+ */
 export function stageSummary(client: DashboardClient) {
   return client.from("stage_latency_summary")
-    .select("stage, completed_count, failed_count, running_count, p50_ms, p95_ms")
+    .select("stage, completed_count, p50_ms, p95_ms")
     .order("stage");
 }
 
-/** Per stage, the runs that ended in `[since, until)`: counts, p50 and p95. */
-export function stagesInRange(client: DashboardClient, since: Date, until: Date) {
-  return client.rpc("stage_latency_in_range", {
-    since: since.toISOString(),
-    until: until.toISOString(),
-  });
-}
-
-/** The same figures per UTC day and stage. */
-export function stageTrend(client: DashboardClient, since: Date, until: Date) {
-  return client.rpc("stage_latency_trend", {
-    since: since.toISOString(),
-    until: until.toISOString(),
-  });
-}
-
-/** The user's latest events, newest first, served by the `(user_id, occurred_at)` index. */
+/**
+ * The user's latest events, newest first, served by the `(user_id, occurred_at)` index.
+ *
+ * @example
+ * ```ts
+ * const { data } = await latestEvents(supabase);
+ * // [{ event: "stage_completed", stage: "render", job_id, occurred_at }, ...]
+ * ```
+ */
 export function latestEvents(client: DashboardClient) {
   return client.from("analytics_events")
     .select("event, stage, job_id, occurred_at")
@@ -83,22 +73,9 @@ export function latestEvents(client: DashboardClient) {
     .limit(LATEST_EVENTS);
 }
 
-/** What one refresh reads for: the page of jobs, its job ids, and the range's bounds. */
-export interface ReadScope {
-  page: number;
-  jobIds: readonly string[];
-  since: Date;
-  until: Date;
-}
-
-/** A refresh's reads by name, in the order the dashboard makes them. */
+/** The three reads by name, in the order the dashboard makes them. */
 export const DASHBOARD_QUERIES = {
-  jobs_page: (client: DashboardClient, scope: ReadScope) => jobsPage(client, scope.page),
-  job_stages: (client: DashboardClient, scope: ReadScope) => stagesOfJobs(client, scope.jobIds),
-  stage_summary: (client: DashboardClient) => stageSummary(client),
-  stages_in_range: (client: DashboardClient, scope: ReadScope) =>
-    stagesInRange(client, scope.since, scope.until),
-  stage_trend: (client: DashboardClient, scope: ReadScope) =>
-    stageTrend(client, scope.since, scope.until),
-  latest_events: (client: DashboardClient) => latestEvents(client),
+  job_waterfalls: jobWaterfalls,
+  stage_summary: stageSummary,
+  latest_events: latestEvents,
 } as const;
