@@ -24,6 +24,8 @@ browserTest(
     assert.equal(await row.getAttribute("data-latency-ms"), "4321");
     assert.equal(await row.locator(".latency").textContent(), "4.32 s");
     const summary = page.locator('#summary g.summary-row[data-stage="encode"]');
-    assert.equal(await summary.getAttribute("data-p50-ms"), "4321", "the chart has its p50");
+    // Percentiles come from the rollups' log buckets: within 1% of the exact value.
+    const p50 = Number(await summary.getAttribute("data-p50-ms"));
+    assert.ok(Math.abs(p50 / 4321 - 1) <= 0.01, `the chart's p50 ${p50} is within 1% of 4321`);
   },
 );
