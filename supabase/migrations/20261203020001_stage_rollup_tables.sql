@@ -96,7 +96,7 @@ alter table rollups.stage_latency_totals
     add constraint stage_latency_totals_status_is_known check (status in ('running', 'completed', 'failed'));
 
 -- Serves time-range reads of the edge days (runs that ended in a part of a day), per user, and the
--- foreign key to auth.users through the user's jobs.
+-- rebuild's per-user reads. The foreign key to jobs is covered by the primary key's prefix.
 create index job_stages_user_id_ended_at_idx
     on rollups.job_stages (user_id, ended_at);
 

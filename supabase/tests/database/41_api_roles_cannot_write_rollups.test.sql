@@ -104,7 +104,19 @@ select throws_ok(
 -- postgres: the rollups are as the trigger left them
 reset role;
 select results_eq(
-    $$ select attempts, status, sum_runs from rollups.job_stages, lateral (select sum(runs)::integer as sum_runs from rollups.stage_latency_totals) t $$,
+    format(
+        $$
+            select s.attempts, s.status, t.sum_runs
+            from rollups.job_stages as s
+            cross join lateral (
+                select sum(h.runs)::integer as sum_runs
+                from rollups.stage_latency_totals as h
+                where h.user_id = s.user_id
+            ) as t
+            where s.user_id = %L
+        $$,
+        tests.get_user_id('alice')
+    ),
     $$ values (1, 'completed'::text, 1) $$,
     'no attempt changed the rollups'
 );

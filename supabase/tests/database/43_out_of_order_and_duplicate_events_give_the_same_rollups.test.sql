@@ -73,41 +73,38 @@ create temporary table trigger_rollups on commit drop as
 select 'days' as kind, user_id, stage, day, status, bucket, runs
 from rollups.stage_latency_days
 where runs <> 0
+    and user_id = tests.get_user_id('alice')
 union all
 select 'totals', user_id, stage, null, status, bucket, runs
 from rollups.stage_latency_totals
-where runs <> 0;
-create temporary table trigger_job_stages on commit drop as select * from rollups.job_stages;
+where runs <> 0
+    and user_id = tests.get_user_id('alice');
+create temporary table trigger_job_stages on commit drop as
+select * from rollups.job_stages where user_id = tests.get_user_id('alice');
+create temporary view rebuilt_job_stages as
+select * from rollups.job_stages where user_id = tests.get_user_id('alice');
+create temporary view rebuilt_rollups as
+select 'days' as kind, user_id, stage, day, status, bucket, runs
+from rollups.stage_latency_days
+where user_id = tests.get_user_id('alice')
+union all
+select 'totals', user_id, stage, null, status, bucket, runs
+from rollups.stage_latency_totals
+where user_id = tests.get_user_id('alice');
 select rollups.rebuild_stage_rollups(tests.get_user_id('alice'));
 select is_empty(
     $$
-        (select * from trigger_job_stages except select * from rollups.job_stages)
+        (select * from trigger_job_stages except select * from rebuilt_job_stages)
         union all
-        (select * from rollups.job_stages except select * from trigger_job_stages)
+        (select * from rebuilt_job_stages except select * from trigger_job_stages)
     $$,
     'the job stage rollups equal a rebuild from the raw events'
 );
 select is_empty(
     $$
-        (
-            select * from trigger_rollups
-            except
-            (
-                select 'days', user_id, stage, day, status, bucket, runs from rollups.stage_latency_days
-                union all
-                select 'totals', user_id, stage, null, status, bucket, runs from rollups.stage_latency_totals
-            )
-        )
+        (select * from trigger_rollups except select * from rebuilt_rollups)
         union all
-        (
-            (
-                select 'days', user_id, stage, day, status, bucket, runs from rollups.stage_latency_days
-                union all
-                select 'totals', user_id, stage, null, status, bucket, runs from rollups.stage_latency_totals
-            )
-            except
-            select * from trigger_rollups
-        )
+        (select * from rebuilt_rollups except select * from trigger_rollups)
     $$,
     'the histograms equal a rebuild from the raw events'
 );

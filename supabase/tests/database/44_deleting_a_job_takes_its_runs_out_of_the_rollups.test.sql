@@ -43,25 +43,33 @@ reset role;
 create temporary table before_rebuild on commit drop as
 select 'totals' as kind, stage, status, bucket, sum(runs) as runs
 from rollups.stage_latency_totals
+where user_id = tests.get_user_id('alice')
 group by stage, status, bucket
 having sum(runs) <> 0
 union all
 select 'days', stage, status, bucket, sum(runs)
 from rollups.stage_latency_days
+where user_id = tests.get_user_id('alice')
 group by stage, status, bucket
 having sum(runs) <> 0;
 select rollups.rebuild_stage_rollups(tests.get_user_id('alice'));
 select set_eq(
     $$ select * from before_rebuild $$,
     $$
-        select 'totals', stage, status, bucket, sum(runs) from rollups.stage_latency_totals group by 1, 2, 3, 4
+        select 'totals', stage, status, bucket, sum(runs)
+        from rollups.stage_latency_totals
+        where user_id = tests.get_user_id('alice')
+        group by 1, 2, 3, 4
         union all
-        select 'days', stage, status, bucket, sum(runs) from rollups.stage_latency_days group by 1, 2, 3, 4
+        select 'days', stage, status, bucket, sum(runs)
+        from rollups.stage_latency_days
+        where user_id = tests.get_user_id('alice')
+        group by 1, 2, 3, 4
     $$,
     'after the delete, the histograms equal a rebuild from the raw events'
 );
 select is(
-    (select count(*)::integer from rollups.job_stages),
+    (select count(*)::integer from rollups.job_stages where user_id = tests.get_user_id('alice')),
     1,
     'a rebuild finds no job stage for the unlinked events either'
 );
