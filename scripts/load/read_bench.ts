@@ -1,17 +1,19 @@
 /**
- * Times the dashboard's three reads (`read_queries.ts`) as one user, through the API gateway and
- * PostgREST with that user's token, exactly as the dashboard will make them with supabase-js. The
- * reads run one at a time, in turn, after a warm-up; the first (cold) read of each is reported
- * apart. Prints a Markdown table: rows returned, first read, p50, p99 and max in milliseconds.
+ * Times the dashboard's reads (`apps/dashboard/src/queries.ts`) as one user, through the API
+ * gateway and PostgREST with that user's token, as the dashboard makes them with supabase-js: its
+ * first page of jobs, the stages of those jobs, a range's figures and trend (`--days`, default 30,
+ * ending now) and the latest events; and the all-time summary view, which other readers use. The reads run one at a time, in turn, after a
+ * warm-up; the first (cold) read of each is reported apart. Prints a Markdown table: rows
+ * returned, first read, p50, p99 and max in milliseconds; with `--json`, one JSON line of p50s.
  *
  * `scripts/bench-db` runs it after loading 1M events; by hand, with the stack running:
  *
  * ```sh
  * tools/node_modules/deno/deno run --allow-net=127.0.0.1 --allow-env --allow-read --allow-run \
- *   scripts/load/read_bench.ts --user <uuid> --reads 200
+ *   scripts/load/read_bench.ts --user <uuid> --reads 200 --days 30
  * ```
  *
- * Exits non-zero when a read fails or returns no rows (a user without data, or a stack whose
+ * Exits non-zero when a read fails or the user has no jobs (a user without data, or a stack whose
  * PostgREST serves another database).
  *
  * @module
@@ -21,13 +23,21 @@ import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../../supabase/functions/_shared/database.types.ts";
 import { signUserToken } from "../../tests/support/fixtures.ts";
 import { loadStackEnv } from "../../tests/support/stack_env.ts";
-import { DASHBOARD_QUERIES } from "./read_queries.ts";
+import {
+  DASHBOARD_QUERIES,
+  type DashboardClient,
+  jobsPage,
+  type ReadScope,
+} from "../../apps/dashboard/src/queries.ts";
+import { startOfUtcDay } from "../../apps/dashboard/src/view_state.ts";
 
 const { values: args } = parseArgs({
   options: {
     user: { type: "string" },
     reads: { type: "string", default: "200" },
     warmup: { type: "string", default: "5" },
+    days: { type: "string", default: "30" },
+    json: { type: "boolean", default: false },
   },
 });
 if (!args.user) throw new Error("--user <uuid> is required: the user whose dashboard is read");
@@ -40,19 +50,42 @@ const supabase = createClient<Database>(env.apiUrl, env.anonKey, {
   accessToken: () => Promise.resolve(token),
 });
 
-type Name = keyof typeof DASHBOARD_QUERIES;
-const names = Object.keys(DASHBOARD_QUERIES) as Name[];
+/** The page's reads, and the all-time summary view (the contract's, no longer on the page). */
+const QUERIES = {
+  ...DASHBOARD_QUERIES,
+  stage_summary: (client: DashboardClient) =>
+    client.from("stage_latency_summary")
+      .select("stage, completed_count, failed_count, running_count, p50_ms, p95_ms")
+      .order("stage"),
+} as const;
+
+type Name = keyof typeof QUERIES;
+const names = Object.keys(QUERIES) as Name[];
+
+// What the dashboard's first page shows for this user, as the page itself asks for it.
+const firstPage = await jobsPage(supabase, 1);
+if (firstPage.error) throw new Error(`jobs_page failed: ${firstPage.error.message}`);
+const until = new Date();
+const since = new Date(until.getTime() - Number(args.days) * 86_400_000);
+const scope: ReadScope = {
+  page: 1,
+  jobIds: (firstPage.data ?? []).map((job) => job.id),
+  since,
+  until,
+  firstDay: startOfUtcDay(since),
+};
 
 /** One read, timed from the call to the parsed rows, as the dashboard would wait for it. */
 async function timedRead(name: Name): Promise<{ ms: number; rows: number }> {
   const started = performance.now();
-  const { data, error } = await DASHBOARD_QUERIES[name](supabase);
+  const { data, error } = await QUERIES[name](supabase, scope);
   const ms = performance.now() - started;
   if (error) throw new Error(`${name} failed: ${error.code} ${error.message}`);
-  if (!data?.length) {
+  // A range may hold no run for a light user; the page of jobs never may.
+  if (name === "jobs_page" && !data?.length) {
     throw new Error(`${name} returned no rows: does user ${args.user} have events in this stack?`);
   }
-  return { ms, rows: data.length };
+  return { ms, rows: data?.length ?? 0 };
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -73,6 +106,12 @@ for (let round = 0; round < warmup + reads; round++) {
 }
 
 const ms = (value: number) => value.toFixed(1);
+if (args.json) {
+  const p50s = Object.fromEntries(
+    names.map((name) => [name, percentile(samples.get(name)!.sort((a, b) => a - b), 0.5)]),
+  );
+  console.log(JSON.stringify({ p50_ms: p50s, rows: Object.fromEntries(rows) }));
+}
 console.log(`| query | rows | first read ms | p50 ms | p99 ms | max ms |`);
 console.log(`| --- | ---: | ---: | ---: | ---: | ---: |`);
 let slowest = 0;

@@ -31,15 +31,15 @@ browserTest(
       "5500",
       "with each stage's latency",
     );
-    const open = page.locator(`article.job[data-job-id="${alice.jobs[1]}"] li.stage.open`);
-    assert.equal(await open.getAttribute("data-stage"), "transcode", "the running stage is open");
-    assert.equal(await open.locator(".latency").textContent(), "open");
+    const open = page.locator(`article.job[data-job-id="${alice.jobs[1]}"] li.stage.running`);
+    assert.equal(await open.getAttribute("data-stage"), "transcode", "the open stage is running");
+    assert.equal(await open.locator(".latency").textContent(), "running");
     assert.deepEqual(
       await page.locator("#summary g.summary-row").evaluateAll((g) =>
         g.map((n) => n.getAttribute("data-stage"))
       ),
-      ["fetch", "publish", "render", "transcode"],
-      "the chart has a row per completed stage",
+      ["fetch", "transcode", "render", "publish"],
+      "the chart has a row per completed stage, in pipeline order",
     );
     assert.ok(!(await page.content()).includes("bob's"), "no name of bob's jobs on alice's page");
     await saveScreenshot(page, "dashboard-alice");

@@ -8,10 +8,10 @@
  */
 import { h } from "./dom.ts";
 import { formatAge, shortId } from "./format.ts";
-import type { DashboardData } from "./load.ts";
+import type { LatestEvent } from "./model.ts";
 
 /** A table of the events, or a note when there are none. */
-export function eventsView(events: DashboardData["events"], now: Date): HTMLElement {
+export function eventsView(events: readonly LatestEvent[], now: Date): HTMLElement {
   const section = h("section", { id: "events" }, h("h2", {}, "Latest events"));
   if (events.length === 0) {
     section.append(h("p", { class: "empty" }, "No events yet."));

@@ -4,6 +4,7 @@
  * @example
  * ```ts
  * formatMs(2480); // "2.48 s"
+ * formatMs(1200); // "1.2 s"
  * formatAge(new Date("2026-01-01T00:00:00Z"), new Date("2026-01-01T00:01:05Z")); // "1 min ago"
  * ```
  */
@@ -12,7 +13,8 @@
 export function formatMs(ms: number | null): string {
   if (ms === null) return "—";
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toPrecision(3)} s`;
+  // Number() drops the trailing zeros of toPrecision: "1.2 s", not "1.20 s".
+  return `${Number((ms / 1000).toPrecision(3))} s`;
 }
 
 /** How long ago `then` was, coarsely. */

@@ -1,47 +1,33 @@
 /**
- * One refresh of the dashboard: the reads the page shows, made at once on the user's own client,
- * and what their answers mean. Row level security narrows every read to the token's user.
+ * One refresh of the dashboard: the reads the page shows, on the user's own client, and what
+ * their answers mean. Row level security narrows every read to the token's user. The page of
+ * jobs, the range's figures and the latest events are read at once; then the stages of exactly
+ * the jobs on the page.
  *
  * @example
  * ```ts
- * const state = await loadDashboard(supabase);
+ * const state = await loadDashboard(supabase, { range: "7d", page: 1 });
  * if (state.kind === "signed_out") showSignIn();
  * ```
  */
+import type { DashboardData } from "./model.ts";
+import { pageCount } from "./paging.ts";
 import {
   type DashboardClient,
-  jobWaterfalls,
+  jobsPage,
   latestEvents,
-  stageSummary,
-} from "../../../scripts/load/read_queries.ts";
-
-/** Jobs listed, newest first. */
-export const JOBS_SHOWN = 50;
-
-type Rows<F extends (client: DashboardClient) => PromiseLike<{ data: unknown }>> = NonNullable<
-  Awaited<ReturnType<F>>["data"]
->;
-
-export interface DashboardData {
-  jobs: Rows<typeof userJobs>;
-  stages: Rows<typeof jobWaterfalls>;
-  summary: Rows<typeof stageSummary>;
-  events: Rows<typeof latestEvents>;
-}
+  stagesInRange,
+  stagesOfJobs,
+  stageTrend,
+} from "./queries.ts";
+import { toStageRun } from "./rows.ts";
+import { rangeBounds, type ViewState } from "./view_state.ts";
 
 export type DashboardState =
   | { kind: "ready"; data: DashboardData }
   | { kind: "signed_out" }
   | { kind: "unreachable" }
   | { kind: "failed"; status: number };
-
-/** The user's newest jobs, for their names. */
-export function userJobs(client: DashboardClient) {
-  return client.from("jobs")
-    .select("id, name, status, created_at")
-    .order("created_at", { ascending: false })
-    .limit(JOBS_SHOWN);
-}
 
 interface Answer {
   status: number;
@@ -57,22 +43,43 @@ export function classify(answers: Answer[]): Exclude<DashboardState, { kind: "re
   return failed ? { kind: "failed", status: failed.status } : null;
 }
 
-/** Makes the four reads in parallel and returns the page's next state. */
-export async function loadDashboard(client: DashboardClient): Promise<DashboardState> {
-  const [jobs, stages, summary, events] = await Promise.all([
-    userJobs(client),
-    jobWaterfalls(client),
-    stageSummary(client),
+/** Makes the reads for `view` and returns the page's next state. */
+export async function loadDashboard(
+  client: DashboardClient,
+  view: ViewState,
+  now = new Date(),
+): Promise<DashboardState> {
+  const { since, until, firstDay } = rangeBounds(view.range, now);
+  const [firstPage, summary, trend, events] = await Promise.all([
+    jobsPage(client, view.page),
+    stagesInRange(client, since, until),
+    stageTrend(client, firstDay, until),
     latestEvents(client),
   ]);
-  const problem = classify([jobs, stages, summary, events]);
+  let jobs = firstPage;
+  let page = view.page;
+  // Past the last page (jobs were deleted, or a stale link), PostgREST answers 416 and no count:
+  // the first page tells the count, and the last page is shown instead.
+  if (jobs.status === 416 && page > 1) {
+    const first = await jobsPage(client, 1);
+    page = pageCount(first.count ?? 0);
+    jobs = page === 1 ? first : await jobsPage(client, page);
+  }
+  const ids = (jobs.data ?? []).map((job) => job.id);
+  const stages = ids.length
+    ? await stagesOfJobs(client, ids)
+    : { data: [], error: null, status: 200 };
+  const problem = classify([jobs, summary, trend, events, stages]);
   if (problem) return problem;
   return {
     kind: "ready",
     data: {
+      page,
       jobs: jobs.data ?? [],
-      stages: stages.data ?? [],
+      totalJobs: jobs.count ?? 0,
+      stages: (stages.data ?? []).map(toStageRun),
       summary: summary.data ?? [],
+      trend: trend.data ?? [],
       events: events.data ?? [],
     },
   };

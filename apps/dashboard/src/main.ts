@@ -11,13 +11,13 @@
 import { createClient } from "@supabase/supabase-js";
 import type { Database } from "../../../supabase/functions/_shared/database.types.ts";
 import { type BuiltConfig, readConfig } from "./config.ts";
-import { eventsView } from "./events_view.ts";
+import { onViewChange } from "./controls.ts";
 import { type DashboardState, loadDashboard } from "./load.ts";
+import { renderDashboard } from "./render.ts";
 import { signInView } from "./sign_in_view.ts";
 import { errorView, loadingView } from "./status_views.ts";
-import { summaryChart } from "./summary_chart.ts";
 import { createTokenSource, sessionKeyFor } from "./token_source.ts";
-import { waterfallView } from "./waterfall_view.ts";
+import { readViewState, urlWithViewState } from "./view_state.ts";
 
 const built: BuiltConfig = await (await fetch(new URL("config.json", import.meta.url))).json();
 const config = readConfig(new URL(location.href), built);
@@ -36,16 +36,15 @@ const client = createClient<Database>(config.apiUrl, config.anonKey, {
 });
 let refreshes = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
+// The range and page of jobs shown, kept in the URL (view_state.ts).
+let view = readViewState(new URL(location.href));
+// Counts refreshes started: an answer that a newer refresh (another view) overtook is dropped.
+let started = 0;
 
 function show(state: DashboardState | { kind: "no_token" }): void {
   const now = new Date();
   if (state.kind === "ready") {
-    const { jobs, stages, summary, events } = state.data;
-    root.replaceChildren(
-      waterfallView(jobs, stages, now),
-      summaryChart(summary),
-      eventsView(events, now),
-    );
+    renderDashboard(root, state.data, view, now);
   } else if (state.kind === "no_token" || state.kind === "signed_out") {
     root.replaceChildren(signInView({
       local: config.local,
@@ -64,8 +63,12 @@ function show(state: DashboardState | { kind: "no_token" }): void {
 
 async function refresh(): Promise<void> {
   clearTimeout(timer);
+  const mine = ++started;
   await auth.getSession(); // Refreshes a session that is about to expire.
-  const state = tokens.current() ? await loadDashboard(client) : { kind: "no_token" as const };
+  const state = tokens.current()
+    ? await loadDashboard(client, view)
+    : { kind: "no_token" as const };
+  if (mine !== started) return;
   show(state);
   document.body.dataset.refreshes = String(++refreshes);
   if (state.kind === "signed_out") {
@@ -93,5 +96,10 @@ async function signInWithPassword(email: string, password: string): Promise<stri
   return null;
 }
 
+onViewChange(root, () => view, (next) => {
+  view = next;
+  history.replaceState(null, "", urlWithViewState(new URL(location.href), view));
+  void refresh();
+});
 root.replaceChildren(loadingView());
 void refresh();

@@ -5,6 +5,8 @@ Deno.test("latencies read as ms below a second, then seconds to three digits", (
   assert.equal(formatMs(null), "—");
   assert.equal(formatMs(12.4), "12 ms");
   assert.equal(formatMs(4321), "4.32 s");
+  assert.equal(formatMs(1200), "1.2 s", "no trailing zeros");
+  assert.equal(formatMs(2000), "2 s");
   assert.equal(formatMs(12500), "12.5 s");
 });
 

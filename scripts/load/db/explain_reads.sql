@@ -1,5 +1,5 @@
--- Shows how the dashboard's three reads (scripts/load/read_queries.ts) are executed for user :uid
--- under RLS: the same columns, order and limit that PostgREST receives from supabase-js.
+-- Shows how the dashboard's reads (apps/dashboard/src/queries.ts) are executed for user :uid under
+-- RLS: the same columns, order and limits that PostgREST receives from supabase-js.
 -- psql variables: uid.
 begin;
 
@@ -10,20 +10,34 @@ select set_config(
 ) as claims \gset
 set local role authenticated;
 
--- jobWaterfalls: the stage rows of the user's most recent jobs.
+-- jobs_page: the newest 50 jobs (the exact count is a second, index-only query).
 explain (analyze, buffers, costs off, timing on)
-select job_id, stage, started_at, completed_at, latency_ms
-from public.job_stage_latency
-order by started_at desc nulls last
-limit 200;
+select id, name, status, created_at
+from public.jobs
+order by created_at desc, id
+limit 50;
 
--- stageSummary: count, p50 and p95 per stage.
+-- job_stages: the stages of exactly those jobs.
 explain (analyze, buffers, costs off, timing on)
-select stage, completed_count, p50_ms, p95_ms
+select job_id, stage, status, attempts, started_at, ended_at, first_started_at, latency_ms
+from public.job_stage_latency
+where job_id in (
+    select id from public.jobs order by created_at desc, id limit 50
+)
+order by job_id, first_started_at;
+
+-- stage_summary: all time, per stage, from the all-time histograms.
+explain (analyze, buffers, costs off, timing on)
+select stage, completed_count, failed_count, running_count, p50_ms, p95_ms
 from public.stage_latency_summary
 order by stage;
 
--- latestEvents: the newest 50 events.
+-- stages_in_range and stage_trend: the body of both RPCs, for the last 30 days.
+explain (analyze, buffers, costs off, timing on)
+select *
+from rollups.latency_figures(now() - interval '30 days', now(), true);
+
+-- latest_events: the newest 50 events.
 explain (analyze, buffers, costs off, timing on)
 select event, stage, job_id, occurred_at
 from public.analytics_events

@@ -87,28 +87,50 @@ export type Database = {
     Views: {
       job_stage_latency: {
         Row: {
+          attempts: number | null;
           completed_at: string | null;
+          ended_at: string | null;
+          first_started_at: string | null;
           job_id: string | null;
           latency_ms: number | null;
           stage: string | null;
           started_at: string | null;
+          status: string | null;
           user_id: string | null;
         };
-        Relationships: [
-          {
-            foreignKeyName: "analytics_events_job_id_user_id_fkey";
-            columns: ["job_id", "user_id"];
-            isOneToOne: false;
-            referencedRelation: "jobs";
-            referencedColumns: ["id", "user_id"];
-          },
-        ];
+        Insert: {
+          attempts?: number | null;
+          completed_at?: never;
+          ended_at?: string | null;
+          first_started_at?: string | null;
+          job_id?: string | null;
+          latency_ms?: never;
+          stage?: string | null;
+          started_at?: string | null;
+          status?: string | null;
+          user_id?: string | null;
+        };
+        Update: {
+          attempts?: number | null;
+          completed_at?: never;
+          ended_at?: string | null;
+          first_started_at?: string | null;
+          job_id?: string | null;
+          latency_ms?: never;
+          stage?: string | null;
+          started_at?: string | null;
+          status?: string | null;
+          user_id?: string | null;
+        };
+        Relationships: [];
       };
       stage_latency_summary: {
         Row: {
           completed_count: number | null;
+          failed_count: number | null;
           p50_ms: number | null;
           p95_ms: number | null;
+          running_count: number | null;
           stage: string | null;
           user_id: string | null;
         };
@@ -116,6 +138,27 @@ export type Database = {
       };
     };
     Functions: {
+      stage_latency_in_range: {
+        Args: { since: string; until?: string };
+        Returns: {
+          completed_count: number;
+          failed_count: number;
+          p50_ms: number;
+          p95_ms: number;
+          stage: string;
+        }[];
+      };
+      stage_latency_trend: {
+        Args: { since: string; until?: string };
+        Returns: {
+          completed_count: number;
+          day: string;
+          failed_count: number;
+          p50_ms: number;
+          p95_ms: number;
+          stage: string;
+        }[];
+      };
       visible_job_ids: {
         Args: { job_ids: string[] };
         Returns: {

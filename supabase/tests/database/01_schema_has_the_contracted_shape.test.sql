@@ -103,13 +103,16 @@ select bag_eq(
 select columns_are(
     'public',
     'job_stage_latency',
-    array['user_id', 'job_id', 'stage', 'started_at', 'completed_at', 'latency_ms'],
+    array[
+        'user_id', 'job_id', 'stage', 'started_at', 'completed_at', 'latency_ms',
+        'status', 'attempts', 'ended_at', 'first_started_at'
+    ],
     'job_stage_latency has the contracted columns'
 );
 select columns_are(
     'public',
     'stage_latency_summary',
-    array['user_id', 'stage', 'completed_count', 'p50_ms', 'p95_ms'],
+    array['user_id', 'stage', 'completed_count', 'p50_ms', 'p95_ms', 'failed_count', 'running_count'],
     'stage_latency_summary has the contracted columns'
 );
 select is_empty(

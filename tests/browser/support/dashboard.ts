@@ -77,9 +77,29 @@ export async function dashboardUrl(params: Record<string, string> = {}): Promise
   return `${(await loadStackEnv()).apiUrl}/dashboard/${query ? `?${query}` : ""}`;
 }
 
+/**
+ * Checks a percentile the page shows (an attribute's text) against the exact value: the range's
+ * p50 and p95 come from log-bucket histograms, exact to within 1% (README, stage latency).
+ */
+export function assertPercentile(shown: string | null, exact: number, message: string): void {
+  const value = Number(shown);
+  assert.ok(
+    shown !== null && shown !== "" && Math.abs(value - exact) <= exact * 0.01,
+    `${message}: ${shown} is not within 1% of ${exact}`,
+  );
+}
+
 /** Finished refreshes, as the page counts them in `body[data-refreshes]`. */
 export async function refreshesOf(page: Page): Promise<number> {
   return Number(await page.locator("body").getAttribute("data-refreshes") ?? 0);
+}
+
+/** Waits for a freshly loaded page's first finished refresh. */
+export async function waitForFirstRefresh(page: Page): Promise<void> {
+  await waitUntil(
+    "the dashboard's first refresh",
+    async () => (await refreshesOf(page)) >= 1 ? true : undefined,
+  );
 }
 
 /** Opens the dashboard in a new tab and waits for its first refresh (the sign-in prompt). */
@@ -93,10 +113,7 @@ export async function openDashboardPage(
     response?.ok(),
     `the dashboard is served (build it: cd apps/dashboard && deno task build)`,
   );
-  await waitUntil(
-    "the dashboard's first refresh",
-    async () => (await refreshesOf(page)) >= 1 ? true : undefined,
-  );
+  await waitForFirstRefresh(page);
   return page;
 }
 
@@ -115,6 +132,19 @@ export async function openDashboard(
     async () => (await refreshesOf(page)) > before ? true : undefined,
   );
   return page;
+}
+
+/**
+ * Clicks `selector` and waits for a refresh that started after the click: the click's handler
+ * starts its refresh at once, and drops any answer to a refresh started before it.
+ */
+export async function clickAndWaitForRefresh(page: Page, selector: string): Promise<void> {
+  await page.locator(selector).click();
+  const before = await refreshesOf(page);
+  await waitUntil(
+    `a refresh after clicking ${selector}`,
+    async () => (await refreshesOf(page)) > before ? true : undefined,
+  );
 }
 
 /** The job ids the page shows, in its waterfalls and in its events table. */

@@ -1,0 +1,109 @@
+-- Recomputes the stage rollups from the raw events: after a bulk load with the rollup trigger
+-- disabled, after a service-role repair of events, or to check the incremental maintenance.
+-- Raw events past retention are gone, so a rebuild forgets the runs whose events were dropped:
+-- run it for the users whose events were repaired, not as routine.
+create function rollups.rebuild_stage_rollups(for_user uuid default null)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    -- Concurrent inserts wait; one already past its insert but not yet at its trigger is not in
+    -- this snapshot, and its trigger folds its events in afterwards, as for any other statement.
+    lock table rollups.job_stages, rollups.stage_latency_days, rollups.stage_latency_totals
+        in share row exclusive mode;
+
+    if for_user is null then
+        truncate rollups.stage_latency_days, rollups.stage_latency_totals, rollups.job_stages;
+    else
+        delete from rollups.stage_latency_days where user_id = for_user;
+        delete from rollups.stage_latency_totals where user_id = for_user;
+        delete from rollups.job_stages where user_id = for_user;
+    end if;
+
+    insert into rollups.job_stages (
+        job_id,
+        user_id,
+        stage,
+        attempts,
+        first_started_at,
+        started_at,
+        ended_at,
+        ended_failed,
+        first_end_at,
+        first_end_failed,
+        last_end_at
+    )
+    with stage_events as (
+        select
+            e.job_id,
+            e.user_id,
+            e.stage,
+            e.occurred_at,
+            e.event <> 'stage_started' as is_end,
+            e.event = 'stage_failed' as failed,
+            max(e.occurred_at) filter (where e.event = 'stage_started')
+                over (partition by e.job_id, e.user_id, e.stage) as last_start
+        from public.analytics_events as e
+        where e.job_id is not null
+            and e.stage is not null
+            and e.event in ('stage_started', 'stage_completed', 'stage_failed')
+            and (for_user is null or e.user_id = for_user)
+    ),
+    with_ends as (
+        select
+            se.*,
+            min(se.occurred_at) filter (where se.is_end and se.occurred_at >= se.last_start)
+                over (partition by se.job_id, se.user_id, se.stage) as run_end,
+            min(se.occurred_at) filter (where se.is_end)
+                over (partition by se.job_id, se.user_id, se.stage) as first_end
+        from stage_events as se
+    )
+    select
+        w.job_id,
+        w.user_id,
+        w.stage,
+        count(*) filter (where not w.is_end)::integer,
+        min(w.occurred_at) filter (where not w.is_end),
+        max(w.last_start),
+        max(w.run_end),
+        coalesce(bool_or(w.failed and w.occurred_at = w.run_end), false),
+        max(w.first_end),
+        coalesce(bool_or(w.failed and w.occurred_at = w.first_end), false),
+        max(w.occurred_at) filter (where w.is_end)
+    from with_ends as w
+    group by w.job_id, w.user_id, w.stage;
+
+    insert into rollups.stage_latency_days (user_id, stage, day, status, bucket, runs)
+    select
+        s.user_id,
+        s.stage,
+        s.run_day,
+        s.status,
+        s.run_bucket,
+        count(*)
+    from rollups.job_stages as s
+    where s.ended_at is not null
+        and (for_user is null or s.user_id = for_user)
+    group by 1, 2, 3, 4, 5;
+
+    insert into rollups.stage_latency_totals (user_id, stage, status, bucket, runs)
+    select
+        s.user_id,
+        s.stage,
+        s.status,
+        s.run_bucket,
+        count(*)
+    from rollups.job_stages as s
+    where s.started_at is not null
+        and (for_user is null or s.user_id = for_user)
+    group by 1, 2, 3, 4;
+end;
+$$;
+
+-- Operators run it (as postgres); no API role may.
+revoke execute on function rollups.rebuild_stage_rollups(uuid) from public, anon, authenticated, service_role;
+
+-- Events stored before the rollups existed.
+select rollups.rebuild_stage_rollups();
