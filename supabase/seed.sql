@@ -1,6 +1,8 @@
 -- Demo data for local development: two users with one job each, so that a request can show both
 -- an accepted event (your own job) and a refused one (the other user's job). Fixed ids let the
--- docs, scripts and tests mint tokens for them with the JWT secret; no Auth server is needed.
+-- docs, scripts and tests mint tokens for them (`scripts/stack token alice`); both can also sign
+-- in with a password (alice@example.com / alice-password), hashed with pgcrypto's bcrypt as
+-- GoTrue stores passwords, so the same rows sign in on the local Auth and on `supabase start`.
 -- Safe to run twice.
 
 -- Two demo users. Only columns that both GoTrue's auth.users and the local bootstrap define.
@@ -10,6 +12,7 @@ insert into auth.users (
     aud,
     role,
     email,
+    encrypted_password,
     email_confirmed_at,
     raw_app_meta_data,
     raw_user_meta_data,
@@ -23,6 +26,7 @@ values
         'authenticated',
         'authenticated',
         'alice@example.com',
+        extensions.crypt('alice-password', extensions.gen_salt('bf', 10)),
         now(),
         '{"provider": "email", "providers": ["email"]}',
         '{"name": "Alice"}',
@@ -35,6 +39,7 @@ values
         'authenticated',
         'authenticated',
         'bob@example.com',
+        extensions.crypt('bob-password', extensions.gen_salt('bf', 10)),
         now(),
         '{"provider": "email", "providers": ["email"]}',
         '{"name": "Bob"}',

@@ -1,9 +1,10 @@
 /**
  * `deno task pack-check`: packs the package with `npm pack`, installs the tarball into an empty
  * npm project, and runs it under Node: a tracker sends one event to a local server and flushes.
- * Fails when the tarball misses a file, the exports map is wrong, or the bundle needs anything
- * Node 18+ does not have. A second script leaves a tracker retrying a dead URL and never closes
- * it: Node must still exit by itself, since the SDK's timers are unref'd. Run after
+ * Fails when the tarball misses a file (the bundle, its types, the README or the LICENSE), the
+ * exports map is wrong, or the bundle needs anything Node 18+ does not have. A second script
+ * leaves a tracker retrying a dead URL and never closes it: Node must still exit by itself, since
+ * the SDK's timers are unref'd. Run after
  * `deno task build`.
  *
  * @module
@@ -72,6 +73,14 @@ if (process.argv[2] === "flush") {
 
 try {
   const tarball = (await run("npm", ["pack", "--pack-destination", work, "--silent"], root)).trim();
+  const listed = await run("tar", ["-tzf", `${work}/${tarball}`], work);
+  for (
+    const file of ["README.md", "LICENSE", "package.json", "dist/track-event.js", "dist/index.d.ts"]
+  ) {
+    if (!listed.split("\n").includes(`package/${file}`)) {
+      throw new Error(`${tarball} lacks ${file}`);
+    }
+  }
   const app = `${work}/app`;
   await Deno.mkdir(app);
   await Deno.writeTextFile(

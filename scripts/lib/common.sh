@@ -29,6 +29,8 @@ JWT_SECRET="${STACK_JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characte
 
 DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres"
 API_URL="http://127.0.0.1:$API_PORT"
+# The local Auth server's login (scripts/local/auth), a role of its own as GoTrue has.
+AUTH_DB_URL="postgresql://supabase_auth_admin:postgres@127.0.0.1:$DB_PORT/postgres"
 
 PG_BIN="${STACK_PG_BIN:-/usr/lib/postgresql/15/bin}"
 SUPABASE_CLI="$TOOLS_DIR/node_modules/.bin/supabase"

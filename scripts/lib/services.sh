@@ -145,6 +145,8 @@ start_gateway() {
         env GATEWAY_PORT="$API_PORT" GATEWAY_REST_UPSTREAM="http://127.0.0.1:$REST_PORT" \
         GATEWAY_FUNCTIONS="track-event=http://127.0.0.1:$FUNCTIONS_PORT" \
         GATEWAY_STATIC="$(IFS=,; printf '%s' "${mounts[*]}")" \
+        GATEWAY_AUTH_DB_URL="$AUTH_DB_URL" \
+        JWT_SECRET="$JWT_SECRET" \
         "$deno" run --cached-only --allow-net=127.0.0.1 --allow-env \
         --allow-read="$(IFS=,; printf '%s' "${dirs[*]}")" \
         --config "$ROOT_DIR/deno.json" "$ROOT_DIR/scripts/local/gateway.ts"

@@ -23,6 +23,10 @@ begin
     if not exists (select from pg_roles where rolname = 'authenticator') then
         create role authenticator login noinherit;
     end if;
+    -- The local Auth server's login (see the auth schema below), as GoTrue's on Supabase.
+    if not exists (select from pg_roles where rolname = 'supabase_auth_admin') then
+        create role supabase_auth_admin login noinherit;
+    end if;
 end
 $$;
 
@@ -81,7 +85,61 @@ create table if not exists auth.users (
     deleted_at timestamptz
 );
 
+-- Columns of GoTrue's auth.users that the local Auth server (scripts/local/auth) also uses, for
+-- clusters bootstrapped before it existed.
+alter table auth.users
+    add column if not exists email_change varchar(255),
+    add column if not exists banned_until timestamptz,
+    add column if not exists confirmed_at timestamptz
+        generated always as (least(email_confirmed_at, phone_confirmed_at)) stored;
+
+-- One account per email, as GoTrue's users_email_partial_key enforces (SSO users aside).
+create unique index if not exists users_email_partial_key
+    on auth.users (email)
+    where is_sso_user = false;
+
 grant select on auth.users to service_role;
+
+-- A signed-in device: each access token names its session (`session_id`), and a sign-out ends it.
+create table if not exists auth.sessions (
+    id uuid primary key,
+    user_id uuid not null references auth.users (id) on delete cascade,
+    created_at timestamptz,
+    updated_at timestamptz,
+    aal text,
+    not_after timestamptz,
+    refreshed_at timestamp,
+    user_agent text,
+    ip inet
+);
+
+create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+
+-- Single-use refresh tokens: each refresh revokes the token used and issues its child.
+create table if not exists auth.refresh_tokens (
+    instance_id uuid,
+    id bigserial primary key,
+    token varchar(255) unique,
+    user_id varchar(255),
+    revoked boolean,
+    created_at timestamptz,
+    updated_at timestamptz,
+    parent varchar(255),
+    session_id uuid references auth.sessions (id) on delete cascade
+);
+
+create index if not exists refresh_tokens_session_id_revoked_idx
+    on auth.refresh_tokens (session_id, revoked);
+
+-- The local Auth server's own login, as GoTrue logs in as supabase_auth_admin: it reads and
+-- writes the auth tables and nothing in public.
+alter role supabase_auth_admin with login noinherit password 'postgres';
+alter role supabase_auth_admin set search_path = auth;
+grant usage on schema auth to supabase_auth_admin;
+grant usage on schema extensions to supabase_auth_admin;
+grant select, insert, update, delete on auth.users, auth.sessions, auth.refresh_tokens
+    to supabase_auth_admin;
+grant usage on sequence auth.refresh_tokens_id_seq to supabase_auth_admin;
 
 -- The claim readers. PostgREST 12 sets only `request.jwt.claims` (the whole JSON); older
 -- versions set one `request.jwt.claim.<name>` per claim, so both are read, newest-compatible first

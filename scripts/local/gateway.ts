@@ -3,6 +3,7 @@
  * `supabase start`.
  *
  * - `/rest/v1/*` goes to PostgREST with the prefix stripped.
+ * - `/auth/v1/*` is answered by the local Auth server (`auth/`), when one is configured.
  * - `/functions/v1/<name>/*` goes to the function named `<name>`.
  * - `/health` answers for the gateway itself.
  * - Optional static mounts (`static`, from `GATEWAY_STATIC`) serve files under URL prefixes, so a
@@ -22,12 +23,15 @@
  * ```
  */
 import { type Deadlines, serveWithDeadlines } from "./serve_with_deadlines.ts";
+import { authFromEnv } from "./auth/server.ts";
 import { createStaticFiles, parseStaticMounts, type StaticMounts } from "./static_files.ts";
 
 export interface GatewayConfig {
   rest: string;
   functions: Record<string, string>;
   static?: StaticMounts;
+  /** The local Auth server's handler for `/auth/v1/*`. */
+  auth?: (request: Request) => Promise<Response>;
 }
 
 // Connection-scoped headers must not be forwarded by a proxy (RFC 9110, section 7.6.1).
@@ -95,6 +99,9 @@ export function createGateway(config: GatewayConfig): (request: Request) => Prom
       const rest = url.pathname.slice("/rest/v1".length) || "/";
       return proxy(request, `${config.rest}${rest}${url.search}`);
     }
+    if (config.auth && (url.pathname === "/auth/v1" || url.pathname.startsWith("/auth/v1/"))) {
+      return config.auth(request);
+    }
     const fn = url.pathname.match(/^\/functions\/v1\/([^/]+)(\/.*)?$/);
     if (fn) {
       const [, name, tail = ""] = fn;
@@ -151,6 +158,7 @@ if (import.meta.main) {
       rest: requireEnv("GATEWAY_REST_UPSTREAM"),
       functions,
       static: parseStaticMounts(Deno.env.get("GATEWAY_STATIC")),
+      auth: authFromEnv(),
     }),
     {
       hostname: "127.0.0.1",

@@ -1,14 +1,19 @@
 /**
- * Prints an access token for a seeded user, as Supabase Auth would issue one, for local sign-in
- * where there is no Auth server (`scripts/stack token <user>`). Prints the token alone on stdout.
+ * Prints an access token for an existing user, as the local Auth server issues one at sign-in
+ * (`scripts/stack token <user>`): it starts a real session in `auth.sessions`, so the token also
+ * works for supabase-js's `getUser` and ends with a sign-out. A user that does not exist gets no
+ * token. Prints the token alone on stdout.
  *
  * @example
  * ```sh
- * JWT_SECRET=... deno run --allow-env scripts/local/mint_token.ts alice
+ * JWT_SECRET=... AUTH_DB_URL=postgresql://... deno run --allow-env --allow-net=127.0.0.1 \
+ *   scripts/local/mint_token.ts alice
  * # eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...
  * ```
  */
-import { SignJWT } from "jose";
+import postgres from "postgres";
+import { createAuthStore } from "./auth/store.ts";
+import { createTokenSigner } from "./auth/tokens.ts";
 
 /** The seeded users' ids (supabase/seed.sql). */
 export const SEEDED_USERS: Record<string, string> = {
@@ -18,33 +23,42 @@ export const SEEDED_USERS: Record<string, string> = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The user id for a seeded name or a user id; undefined for anything else. */
+/** The user id for a seeded name or a user id; undefined for anything else (an email, say). */
 export function userIdOf(user: string): string | undefined {
   return SEEDED_USERS[user] ?? (UUID.test(user) ? user.toLowerCase() : undefined);
 }
 
-/** Signs a one-hour `authenticated` token for `sub` with HS256. */
-export function mintUserToken(secret: string, sub: string, seconds = 3600): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    aud: "authenticated",
-    role: "authenticated",
-    session_id: crypto.randomUUID(),
-  })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(sub)
-    .setIssuedAt(now)
-    .setExpirationTime(now + seconds)
-    .sign(new TextEncoder().encode(secret));
-}
+const USAGE = "usage: scripts/stack token alice|bob|<user id>|<email>";
 
 if (import.meta.main) {
   const secret = Deno.env.get("JWT_SECRET");
-  const sub = userIdOf(Deno.args[0] ?? "");
-  if (!secret) throw new Error("JWT_SECRET must be set");
-  if (!sub) {
-    console.error("usage: scripts/stack token alice|bob|<user id>");
+  const dbUrl = Deno.env.get("AUTH_DB_URL");
+  const issuer = Deno.env.get("AUTH_ISSUER");
+  if (!secret || !dbUrl || !issuer) {
+    throw new Error("JWT_SECRET, AUTH_DB_URL and AUTH_ISSUER must be set");
+  }
+  const who = Deno.args[0] ?? "";
+  if (!who) {
+    console.error(USAGE);
     Deno.exit(2);
   }
-  console.log(await mintUserToken(secret, sub));
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const id = userIdOf(who) ??
+      (await sql<{ id: string }[]>`select id from auth.users where email = ${who.toLowerCase()}`)[0]
+        ?.id;
+    const store = createAuthStore(sql);
+    const user = id ? await store.findUser(id) : null;
+    if (!user) {
+      console.error(
+        `no user ${who} in auth.users: sign up first (README, "Local Auth"), or ${USAGE}`,
+      );
+      Deno.exit(1);
+    }
+    const { sessionId } = await store.startSession(user.id);
+    const signer = createTokenSigner({ secret, expirySeconds: 3600 });
+    console.log((await signer.sign(user, sessionId, "password", issuer)).token);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }

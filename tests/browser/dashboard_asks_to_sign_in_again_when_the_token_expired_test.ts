@@ -22,7 +22,7 @@ browserTest(
     // Signing in again with a fresh token shows the user's jobs.
     const before = await refreshesOf(page);
     await page.locator("#token").fill(user.token);
-    await page.locator("#sign-in button").click();
+    await page.locator("#token-sign-in button").click();
     await waitUntil(
       "a refresh after signing in again",
       async () => (await refreshesOf(page)) > before ? true : undefined,

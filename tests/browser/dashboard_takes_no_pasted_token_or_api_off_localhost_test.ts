@@ -31,10 +31,22 @@ browserTest(
     );
     assert.equal(await page.locator("#sign-in").count(), 1, "the sign-in prompt is shown");
     assert.equal(await page.locator("#token").count(), 0, "no field to paste a token into");
+    assert.equal(await page.locator("#password-sign-in").count(), 1, "email and password instead");
 
     // With a host app's session in place, the reads go to the page's own project, not to ?api=.
+    // The session as the host app's supabase-js stores it (it drops one without these fields).
     await page.evaluate(() =>
-      localStorage.setItem("sb-dashboard-auth-token", '{"access_token":"x.y.z"}')
+      localStorage.setItem(
+        "sb-dashboard-auth-token",
+        JSON.stringify({
+          access_token: "x.y.z",
+          refresh_token: "host-refresh",
+          token_type: "bearer",
+          expires_in: 3600,
+          expires_at: Math.floor(Date.now() / 1000) + 3600,
+          user: { id: "00000000-0000-4000-8000-000000000001" },
+        }),
+      )
     );
     assert.equal(restCalls.length, 0, "no reads without a session");
     await page.reload();

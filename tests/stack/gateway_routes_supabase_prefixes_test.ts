@@ -31,6 +31,24 @@ Deno.test("/functions/v1/track-event reaches the function", async () => {
   );
 });
 
+Deno.test("/auth/v1/ reaches the local Auth, in GoTrue's error format", async () => {
+  const health = await fetch(`${env.apiUrl}/auth/v1/health`);
+  assert.equal(health.status, 200);
+  assert.equal((await health.json()).name, "GoTrue");
+  const refused = await fetch(`${env.apiUrl}/auth/v1/token?grant_type=password`, {
+    method: "POST",
+    headers: { apikey: env.anonKey, "content-type": "application/json" },
+    body: JSON.stringify({ email: "nobody@example.com", password: "whatever-1" }),
+  });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.headers.get("x-sb-error-code"), "invalid_credentials");
+  assert.deepEqual(await refused.json(), {
+    code: 400,
+    error_code: "invalid_credentials",
+    msg: "Invalid login credentials",
+  });
+});
+
 Deno.test("an unknown function and an unknown prefix are 404", async () => {
   const fn = await fetch(`${env.apiUrl}/functions/v1/no-such-function`, { method: "POST" });
   assert.equal(fn.status, 404);

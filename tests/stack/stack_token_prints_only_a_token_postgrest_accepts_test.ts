@@ -40,3 +40,21 @@ Deno.test("an unknown user name prints nothing on stdout and fails", async () =>
   assert.equal(ok, false);
   assert.equal(stdout, "");
 });
+
+Deno.test("a well-formed id or an email of no user gets no token", async () => {
+  for (const user of [crypto.randomUUID(), `nobody-${crypto.randomUUID()}@example.com`]) {
+    const { ok, stdout } = await stackToken(user);
+    assert.equal(ok, false, `${user} is refused`);
+    assert.equal(stdout, "");
+  }
+});
+
+Deno.test("the token names a live session: the Auth server's getUser accepts it", async () => {
+  const env = await loadStackEnv();
+  const token = (await stackToken("alice@example.com")).stdout.trim();
+  const response = await fetch(`${env.apiUrl}/auth/v1/user`, {
+    headers: { apikey: env.anonKey, authorization: `Bearer ${token}` },
+  });
+  assert.equal(response.status, 200);
+  assert.equal((await response.json()).id, ALICE);
+});

@@ -109,7 +109,7 @@ export async function openDashboard(
   const page = await openDashboardPage(context, params);
   const before = await refreshesOf(page);
   await page.locator("#token").fill(token);
-  await page.locator("#sign-in button").click();
+  await page.locator("#token-sign-in button").click();
   await waitUntil(
     "a refresh after signing in",
     async () => (await refreshesOf(page)) > before ? true : undefined,
