@@ -14,6 +14,13 @@ Deno.test("track() sends the caller's event_id and returns it; a second track of
   assert.equal(r.server.arrivals("alice", ID), 1);
 });
 
+Deno.test("a caller's uppercase event_id is sent lowercase, as the server acknowledges it", async () => {
+  const r = rig();
+  assert.equal(r.tracker.track("e", { event_id: ID.toUpperCase() }), ID);
+  assert.equal(await r.tracker.flush(), true);
+  assert.deepEqual(r.server.requests.flatMap((q) => q.body.events.map((e) => e.event_id)), [ID]);
+});
+
 Deno.test("track() sends the caller's occurred_at, as a Date or as the string given", async () => {
   const r = rig();
   r.tracker.track("a", { occurred_at: new Date("2026-11-01T08:00:00.250Z") });
