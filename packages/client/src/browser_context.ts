@@ -1,6 +1,7 @@
 /**
  * The context a browser page can tell about an event: the page, the locale, the time zone and the
- * screen. The page's query string and fragment are left out: they often carry tokens or emails.
+ * screen. Query strings and fragments, the page's and the referrer's, are left out: they often
+ * carry tokens or emails.
  *
  * @module
  */
@@ -18,7 +19,11 @@
 export function browserContext(): Record<string, unknown> {
   if (typeof document !== "object" || typeof location !== "object") return {};
   const context: Record<string, unknown> = {
-    page: { path: location.pathname, referrer: document.referrer, title: document.title },
+    page: {
+      path: location.pathname,
+      referrer: document.referrer.split(/[?#]/)[0],
+      title: document.title,
+    },
     locale: navigator.language,
   };
   try {
