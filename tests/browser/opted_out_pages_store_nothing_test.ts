@@ -5,15 +5,20 @@ import { contextRowsFor } from "./support/context_rows.ts";
 import { browserTest } from "./support/scenario.ts";
 
 browserTest(
-  "after optOut() nothing is sent or stored, across a reload, until optIn()",
+  "after optOut() nothing is sent or stored, in any tab, across a reload, until optIn()",
   async ({ db, context, wire }) => {
     const { page, app } = await openAnalyticsPage(context, db.env.apiUrl);
     await app.start(db.env.anonKey);
     const { userId } = await app.signInAnonymously();
+    // A second tab of the origin, open before the opt-out.
+    const secondTab = (await openAnalyticsPage(context, db.env.apiUrl)).app;
+    await secondTab.start(db.env.anonKey);
     // Queued, then opted out in the same task: they are dropped before any send.
     const queued = await app.trackThenOptOut(3);
     assert.equal(queued.filter((id) => id === "").length, 0, "they were queued");
     assert.deepEqual(await app.track(2), ["", ""], "nothing is queued while opted out");
+    assert.deepEqual(await secondTab.track(2), ["", ""], "nor in the origin's other tab");
+    assert.equal(await secondTab.flush(), true);
     assert.equal(await app.flush(), true);
 
     const reloaded = await loadAnalyticsPage(page, db.env.apiUrl);

@@ -110,9 +110,13 @@ export function createAnalytics<E = AnyEvents>(
   };
   const tracker = make({
     ...options,
-    // While opted out there is no user to send for: delivery holds, and nothing leaves.
-    getAccessToken: (request) =>
-      settings.current.optedOut ? Promise.resolve(null) : options.getAccessToken(request),
+    // While opted out there is no user to send for: nothing leaves, and what this tab still
+    // queues (tracked before another tab opted out) is dropped when delivery asks.
+    getAccessToken(request) {
+      if (!settings.current.optedOut) return options.getAccessToken(request);
+      tracker.clear();
+      return Promise.resolve(null);
+    },
     onError(error) {
       log(`${error.code}: ${error.message}`, error);
       options.onError?.(error);

@@ -40,8 +40,9 @@ export function defaultSettingsStorage(): SettingsStorage {
 }
 
 /**
- * Reads and writes the settings under `key`; an unreadable value is a fresh start, and a write
- * that fails leaves this page's copy in force.
+ * Reads and writes the settings under `key`. Every read goes to the storage, so that an opt-out,
+ * a super property or a session another tab of the origin saved holds here at once. An unreadable
+ * value is a fresh start; once a write fails, this page's copy is in force.
  *
  * @example
  * ```ts
@@ -50,23 +51,31 @@ export function defaultSettingsStorage(): SettingsStorage {
  * ```
  */
 export function settingsIn(storage: SettingsStorage, key: string) {
-  let current: Settings = { properties: {}, optedOut: false };
-  try {
-    const stored = JSON.parse(storage.getItem(key) ?? "null");
-    if (stored && typeof stored === "object") current = { ...current, ...stored };
-  } catch {
-    // A value another version or the user wrote: start fresh.
-  }
+  const read = (): Settings | null => {
+    try {
+      const stored = JSON.parse(storage.getItem(key) ?? "null");
+      if (stored && typeof stored === "object") {
+        return { properties: {}, optedOut: false, ...stored };
+      }
+    } catch {
+      // A value another version or the user wrote: start fresh.
+    }
+    return null;
+  };
+  let memo: Settings = read() ?? { properties: {}, optedOut: false };
+  let writable = true;
   return {
-    get current() {
-      return current;
+    get current(): Settings {
+      if (writable) memo = read() ?? memo;
+      return memo;
     },
     save(next: Settings) {
-      current = next;
+      memo = next;
       try {
         storage.setItem(key, JSON.stringify(next));
       } catch {
         // Full or disabled storage: this page keeps the settings in memory.
+        writable = false;
       }
     },
   };

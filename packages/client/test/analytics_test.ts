@@ -148,3 +148,34 @@ Deno.test("the library version is package.json's", async () => {
   const pkg = JSON.parse(await Deno.readTextFile(new URL("../package.json", import.meta.url)));
   assert.deepEqual(LIBRARY, { name: pkg.name, version: pkg.version });
 });
+
+Deno.test("an opt-out, super properties and the session saved by another tab hold at once", async () => {
+  const r = analyticsRig();
+  const otherTab = r.make();
+  otherTab.register({ plan: "team" });
+  r.analytics.track("sees_the_other_tabs_property");
+  assert.equal(await r.analytics.flush(), true);
+  assert.equal(r.analytics.sessionId(), otherTab.sessionId(), "one session for the origin");
+  const queued = r.analytics.track("queued_here");
+  otherTab.optOut();
+  assert.equal(r.analytics.track("after_the_other_tab_opted_out"), "");
+  assert.equal(r.analytics.optedOut(), true);
+  assert.equal(await r.analytics.flush(), true);
+  assert.deepEqual(r.sent().map((e) => [e.event, e.properties]), [
+    ["sees_the_other_tabs_property", { plan: "team" }],
+  ], "nothing is sent after the opt-out, not even what this tab queued before it");
+  assert.deepEqual(r.log.errors.map((e) => [e.code, e.eventIds]), [["opted_out", [queued]]]);
+  assert.equal(r.storage.events.size, 0);
+});
+
+Deno.test("settings that cannot be written stay in force in this page", async () => {
+  const r = analyticsRig();
+  r.analytics.register({ plan: "free" }); // written: the storage holds an older value below
+  r.settings.setItem = () => {
+    throw new Error("QuotaExceededError");
+  };
+  r.analytics.register({ plan: "pro" });
+  r.analytics.track("e");
+  assert.equal(await r.analytics.flush(), true);
+  assert.deepEqual(r.sent().map((e) => e.properties), [{ plan: "pro" }]);
+});
