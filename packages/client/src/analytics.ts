@@ -130,23 +130,32 @@ export function createAnalytics<E = AnyEvents>(
         log(`opted out: ${name} not tracked`);
         return "";
       }
-      const given = (fields ?? {}) as TrackFields<Record<string, unknown>>;
-      let event: AnalyticsEvent | null = {
-        ...given,
-        event: name,
-        properties: { ...settings.current.properties, ...given.properties },
-        context: {
-          library: LIBRARY,
-          session_id: session(),
-          ...(options.browserContext === false ? {} : browserContext()),
-          ...options.context,
-          ...given.context,
-        },
-      };
+      let event: AnalyticsEvent | null;
       try {
+        const given = (fields ?? {}) as TrackFields<Record<string, unknown>>;
+        event = {
+          ...given,
+          event: name,
+          properties: { ...settings.current.properties, ...given.properties },
+          context: {
+            library: LIBRARY,
+            session_id: session(),
+            ...(options.browserContext === false ? {} : browserContext()),
+            ...options.context,
+            ...given.context,
+          },
+        };
         event = options.beforeSend ? options.beforeSend(event) : event;
       } catch (error) {
-        log(`beforeSend threw: ${name} dropped`, error);
+        // A throwing getter in the fields, or a throwing beforeSend: never thrown into the app,
+        // and never sent past the hook that may have been meant to remove data.
+        const message = `${name} dropped: it could not be prepared (${error})`;
+        log(message, error);
+        try {
+          options.onError?.({ code: "invalid_event", message, eventIds: [] });
+        } catch {
+          // The app's handler must not break track().
+        }
         return "";
       }
       if (!event) {

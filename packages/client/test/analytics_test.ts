@@ -49,7 +49,11 @@ Deno.test("beforeSend changes an event, drops it with null, and a throwing one d
   ]);
   assert.equal((sent[0].context as Record<string, unknown>).scrubbed, true);
   assert.ok(r.debug.includes("beforeSend dropped secret"), r.debug.join("\n"));
-  assert.ok(r.debug.includes("beforeSend threw: broken dropped"), r.debug.join("\n"));
+  assert.ok(
+    r.debug.includes("broken dropped: it could not be prepared (Error: bug)"),
+    r.debug.join("\n"),
+  );
+  assert.deepEqual(r.log.errors.map((e) => [e.code, e.eventIds]), [["invalid_event", []]]);
 });
 
 Deno.test("optOut() drops the queue, queues nothing, sends nothing, and is kept; optIn() tracks again", async () => {
@@ -178,4 +182,21 @@ Deno.test("settings that cannot be written stay in force in this page", async ()
   r.analytics.track("e");
   assert.equal(await r.analytics.flush(), true);
   assert.deepEqual(r.sent().map((e) => e.properties), [{ plan: "pro" }]);
+});
+
+Deno.test("track() with a throwing getter in its fields does not throw: dropped and reported", async () => {
+  const r = analyticsRig({
+    onError: () => {
+      throw new Error("the app's handler fails too");
+    },
+  });
+  const properties = {
+    get boom(): number {
+      throw new Error("getter failed");
+    },
+  };
+  assert.equal(r.analytics.track("e", { properties }), "");
+  assert.equal(await r.analytics.flush(), true);
+  assert.deepEqual(r.sent(), []);
+  assert.match(r.debug[0], /^e dropped: it could not be prepared \(Error: getter failed\)$/);
 });
