@@ -1,6 +1,7 @@
 /**
- * `deno task build`: the minified ESM bundle `dist/track-event.js` (browsers and npm) and the
- * type declarations `dist/*.d.ts`, with the pinned esbuild and TypeScript from deno.json.
+ * `deno task build`: the minified ESM bundles `dist/track-event.js` (the core, browsers and npm)
+ * and `dist/track-event-analytics.js` (the core with the analytics layer), and the type
+ * declarations `dist/*.d.ts`, with the pinned esbuild and TypeScript from deno.json.
  *
  * @module
  */
@@ -11,20 +12,25 @@ const root = new URL(".", import.meta.url).pathname;
 const dist = `${root}dist`;
 await Deno.remove(dist, { recursive: true }).catch(() => {});
 
-await esbuild.build({
-  entryPoints: [`${root}src/index.ts`],
-  outfile: `${dist}/track-event.js`,
-  bundle: true,
-  minify: true,
-  format: "esm",
-  // Browsers of 2020 on, React Native's Hermes, Node 18: no syntax lowering needed.
-  target: "es2020",
-  legalComments: "none",
-  logLevel: "warning",
-});
+// Two self-contained bundles, not shared chunks: a page loads one file whichever it picks.
+for (
+  const [entry, out] of [["index", "track-event"], ["analytics_entry", "track-event-analytics"]]
+) {
+  await esbuild.build({
+    entryPoints: [`${root}src/${entry}.ts`],
+    outfile: `${dist}/${out}.js`,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    // Browsers of 2020 on, React Native's Hermes, Node 18: no syntax lowering needed.
+    target: "es2020",
+    legalComments: "none",
+    logLevel: "warning",
+  });
+}
 await esbuild.stop();
 
-const program = ts.createProgram([`${root}src/index.ts`], {
+const program = ts.createProgram([`${root}src/index.ts`, `${root}src/analytics_entry.ts`], {
   declaration: true,
   emitDeclarationOnly: true,
   outDir: dist,
@@ -54,5 +60,8 @@ for await (const entry of Deno.readDir(dist)) {
   const text = await Deno.readTextFile(path);
   await Deno.writeTextFile(path, text.replace(/(from "\.\/[\w]+)\.ts"/g, '$1.js"'));
 }
-const bytes = (await Deno.stat(`${dist}/track-event.js`)).size;
-console.log(`built dist/track-event.js (${bytes} bytes minified) and dist/*.d.ts`);
+for (const out of ["track-event", "track-event-analytics"]) {
+  const bytes = (await Deno.stat(`${dist}/${out}.js`)).size;
+  console.log(`built dist/${out}.js (${bytes} bytes minified)`);
+}
+console.log("built dist/*.d.ts");

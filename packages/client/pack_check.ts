@@ -1,10 +1,11 @@
 /**
  * `deno task pack-check`: packs the package with `npm pack`, installs the tarball into an empty
- * npm project, and runs it under Node: a tracker sends one event to a local server and flushes.
- * Fails when the tarball misses a file (the bundle, its types, the README or the LICENSE), the
- * exports map is wrong, or the bundle needs anything Node 18+ does not have. A second script leaves
- * a tracker retrying a dead URL and never closes it: Node must still exit by itself, since the
- * SDK's timers are unref'd. Run after
+ * npm project, and runs it under Node: a tracker from each entry point (`@track-event/client` and
+ * `@track-event/client/analytics`) sends one event to a local server and flushes.
+ * Fails when the tarball misses a file (the bundles, their types, the README or the LICENSE), the
+ * exports map is wrong, or the bundle needs anything Node 18+ does not have. A second script
+ * leaves a tracker retrying a dead URL and never closes it: Node must still exit by itself, since
+ * the SDK's timers are unref'd. Run after
  * `deno task build`.
  *
  * @module
@@ -23,9 +24,16 @@ async function run(cmd: string, args: string[], cwd: string): Promise<string> {
   return text;
 }
 
-const SMOKE = `
+/**
+ * One event through a local server under Node, from the core entry point or from
+ * `@track-event/client/analytics` (then with a super property, and the library and a session in
+ * its context).
+ */
+const smoke = (analytics: boolean) => `
 import http from "node:http";
-import { createTracker } from "@track-event/client";
+import { ${
+  analytics ? "createAnalytics as createTracker" : "createTracker"
+} } from "@track-event/client${analytics ? "/analytics" : ""}";
 const received = [];
 const server = http.createServer((req, res) => {
   let body = "";
@@ -44,13 +52,21 @@ server.listen(0, "127.0.0.1", async () => {
     apiKey: "anon",
     getAccessToken: async () => "h.eyJzdWIiOiJ1In0.s",
   });
+  ${analytics ? 'tracker.register({ plan: "pro" });' : ""}
   const id = tracker.track("pack_check", { properties: { node: process.version } });
   const flushed = await tracker.flush({ timeoutMs: 10000 });
   await tracker.close();
   server.close();
+  const sent = received[0]?.body.events[0];
   const ok = flushed && received.length === 1 && received[0].apikey === "anon" &&
-    received[0].body.events[0].event_id === id;
-  console.log(ok ? "node " + process.version + ": sent and acknowledged " + id : "FAILED");
+    sent.event_id === id${
+  analytics
+    ? ' && sent.properties.plan === "pro" &&\n    sent.context.library.name === "@track-event/client" && typeof sent.context.session_id === "string"'
+    : ""
+};
+  console.log(ok ? "node " + process.version + ": ${
+  analytics ? "analytics " : ""
+}sent and acknowledged " + id : "FAILED " + JSON.stringify(sent));
   process.exit(ok ? 0 : 1);
 });
 `;
@@ -75,7 +91,15 @@ try {
   const tarball = (await run("npm", ["pack", "--pack-destination", work, "--silent"], root)).trim();
   const listed = await run("tar", ["-tzf", `${work}/${tarball}`], work);
   for (
-    const file of ["README.md", "LICENSE", "package.json", "dist/track-event.js", "dist/index.d.ts"]
+    const file of [
+      "README.md",
+      "LICENSE",
+      "package.json",
+      "dist/track-event.js",
+      "dist/index.d.ts",
+      "dist/track-event-analytics.js",
+      "dist/analytics_entry.d.ts",
+    ]
   ) {
     if (!listed.split("\n").includes(`package/${file}`)) {
       throw new Error(`${tarball} lacks ${file}`);
@@ -88,8 +112,10 @@ try {
     '{ "name": "app", "private": true, "type": "module" }',
   );
   await run("npm", ["install", "--no-audit", "--no-fund", "--silent", `${work}/${tarball}`], app);
-  await Deno.writeTextFile(`${app}/smoke.mjs`, SMOKE);
-  console.log(`${tarball}: ${(await run("node", ["smoke.mjs"], app)).trim()}`);
+  for (const analytics of [false, true]) {
+    await Deno.writeTextFile(`${app}/smoke.mjs`, smoke(analytics));
+    console.log(`${tarball}: ${(await run("node", ["smoke.mjs"], app)).trim()}`);
+  }
   await Deno.writeTextFile(`${app}/left_running.mjs`, LEFT_RUNNING);
   for (const [mode, expected] of [["leave", "queued 1"], ["flush", "flushed false"]]) {
     const started = Date.now();

@@ -71,7 +71,7 @@ export async function openFixtures() {
     },
     async eventsOf(userId: string) {
       return await sql`
-        select event_id, event, job_id, stage, properties, occurred_at, received_at
+        select event_id, event, job_id, stage, properties, context, occurred_at, received_at
         from public.analytics_events
         where user_id = ${userId}
         order by id`;

@@ -24,10 +24,16 @@ export function buildEvent(
   id: string,
   at: number,
 ): { body: EventBody; size: number; lossy: string[] } {
-  const body: EventBody = { event, event_id: id, occurred_at: new Date(at).toISOString() };
+  const when = fields.occurred_at;
+  const body: EventBody = {
+    event,
+    event_id: id,
+    occurred_at: typeof when === "string" ? when : (when ?? new Date(at)).toISOString(),
+  };
   const lossy: string[] = [];
   if (fields.job_id !== undefined) body.job_id = fields.job_id;
   if (fields.stage !== undefined) body.stage = fields.stage;
+  if (fields.context !== undefined) body.context = JSON.parse(JSON.stringify(fields.context));
   if (fields.properties !== undefined) {
     // A copy, so that the app changing the object after track() changes nothing that is sent.
     body.properties = JSON.parse(JSON.stringify(fields.properties, (key, value) => {

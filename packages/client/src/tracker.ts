@@ -159,7 +159,8 @@ export function createCoreTracker<E = AnyEvents>(
       let id = "";
       // Nothing the app passes may throw into it: what cannot be sent is dropped and reported.
       try {
-        id = nextId();
+        // Lowercase, as the server acknowledges it: an acknowledgement must name the queued id.
+        id = fields?.event_id?.toLowerCase() ?? nextId();
         const at = platform.now();
         const { body, size, lossy } = buildEvent(event, fields ?? {}, id, at);
         if (lossy.length) {
@@ -207,6 +208,7 @@ export function createCoreTracker<E = AnyEvents>(
       });
     },
     stats: () => ({ queued: queue.size(), ...counts }),
+    clear: () => drop(queue.list().map((e) => e.id), "opted_out", "Cleared unsent"),
     async close() {
       hooks?.detach();
       await delivery.stop();

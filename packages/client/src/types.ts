@@ -20,6 +20,7 @@ export interface EventBody {
   job_id?: string | null;
   stage?: string;
   properties?: Record<string, unknown>;
+  context?: Record<string, unknown>;
 }
 
 /** One queued event, as stored. JSON-safe, so any key-value store can hold it. */
@@ -77,6 +78,8 @@ export type ErrorCode =
    * had seen any user's token, or the event was found stored without an owner.
    */
   | "unknown_user"
+  /** Dropped unsent by `clear()`, as `optOut()` does. */
+  | "opted_out"
   /** Not a drop: property values JSON cannot hold (NaN, Infinity, a Map) were sent as null or {}. */
   | "lossy_properties"
   /** Not a drop: `close()` left these events unsent in a memory queue, lost when the process ends. */
@@ -110,6 +113,15 @@ export interface TrackFields<P> {
   job_id?: string | null;
   stage?: string;
   properties?: P;
+  /** Where the event happened (library, page, locale, session): stored apart from properties. */
+  context?: Record<string, unknown>;
+  /**
+   * The caller's idempotency key (a UUID), e.g. to track the same event from two places once.
+   * Default: a new UUIDv7. The queue keeps one event per id.
+   */
+  event_id?: string;
+  /** When it happened, if not now: a `Date`, or an RFC 3339 string with an offset. */
+  occurred_at?: Date | string;
 }
 
 /** Counters since this tracker was created. */
@@ -131,7 +143,7 @@ export interface WaitOptions {
 
 /** The tracker: `track` is synchronous, delivery happens in the background. */
 export interface Tracker<E = AnyEvents> {
-  /** Queues one event and returns its `event_id` (a UUIDv7). */
+  /** Queues one event and returns its `event_id` (the caller's, or a new UUIDv7). */
   track<K extends keyof E & string>(event: K, fields?: TrackFields<E[K]>): string;
   /**
    * Resolves true when every event tracked before the call was acknowledged or dropped, or false
@@ -139,6 +151,8 @@ export interface Tracker<E = AnyEvents> {
    */
   flush(options?: WaitOptions): Promise<boolean>;
   stats(): TrackerStats;
+  /** Drops every queued event of every user unsent (`opted_out`): for a withdrawn consent. */
+  clear(): void;
   /**
    * Stops sending and listening; waits for a request in flight. Queued events stay stored; in a
    * memory storage they are reported (`unsent_at_close`).

@@ -14,6 +14,7 @@ export type Database = {
     Tables: {
       analytics_events: {
         Row: {
+          context: NonNullable<Json>;
           event: string;
           event_id: string;
           id: number;
@@ -25,6 +26,7 @@ export type Database = {
           user_id: string;
         };
         Insert: {
+          context?: NonNullable<Json>;
           event: string;
           event_id?: string;
           id?: never;
@@ -36,6 +38,7 @@ export type Database = {
           user_id?: string;
         };
         Update: {
+          context?: NonNullable<Json>;
           event?: string;
           event_id?: string;
           id?: never;

@@ -24,6 +24,7 @@ export interface TrackedEvent {
   jobId: string | null;
   stage: string | null;
   properties: JsonObject;
+  context: JsonObject;
   occurredAt?: number;
 }
 
@@ -98,6 +99,7 @@ export const EVENT_FIELDS = {
   // z.custom keeps the very object JSON.parse made; a copy would turn an own "__proto__" key
   // into a prototype.
   properties: z.optional(z.custom<JsonObject>(isJsonObject, "must be a JSON object")),
+  context: z.optional(z.custom<JsonObject>(isJsonObject, "must be a JSON object")),
   occurred_at: z.optional(timestamp),
 };
 
@@ -110,7 +112,7 @@ const eventSchema = z.strictObject(EVENT_FIELDS, { error: "must be an object" })
  * @example
  * ```ts
  * parseEvent({ event: "page_view", job_id: null }, 0, new IssueList());
- * // { event: "page_view", jobId: null, stage: null, properties: {} }
+ * // { event: "page_view", jobId: null, stage: null, properties: {}, context: {} }
  * ```
  */
 export function parseEvent(input: unknown, index: number, issues: IssueList): TrackedEvent | null {
@@ -126,6 +128,7 @@ export function parseEvent(input: unknown, index: number, issues: IssueList): Tr
     jobId: data.job_id?.toLowerCase() ?? null,
     stage: data.stage ?? null,
     properties: data.properties ?? {},
+    context: data.context ?? {},
     occurredAt: data.occurred_at === undefined ? undefined : parseRfc3339(data.occurred_at)!,
   };
 }

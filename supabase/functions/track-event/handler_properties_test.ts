@@ -65,6 +65,7 @@ const eventish = fc.record({
   job_id: uuidish,
   stage: fc.oneof(weirdString, jsonish),
   properties: fc.oneof(fc.dictionary(weirdString, jsonish, { maxKeys: 5 }), jsonish),
+  context: fc.oneof(fc.dictionary(weirdString, jsonish, { maxKeys: 5 }), jsonish),
   occurred_at: timestampish,
   user_id: fc.uuid(),
   extra: jsonish,
@@ -80,12 +81,26 @@ const validEvent = fc.record({
     fc.jsonValue({ maxDepth: 5 }).map(exactNumbersOnly),
     { maxKeys: 8 },
   ),
+  context: fc.dictionary(
+    fc.string({ unit: "binary" }),
+    fc.jsonValue({ maxDepth: 3 }).map(exactNumbersOnly),
+    { maxKeys: 4 },
+  ),
   occurred_at: validTimestamp,
 }, { requiredKeys: ["event"] });
 // ...then the same with one field swapped for something strange.
 const mutatedEvent = fc.tuple(
   validEvent,
-  fc.constantFrom("event", "event_id", "job_id", "stage", "properties", "occurred_at", "user_id"),
+  fc.constantFrom(
+    "event",
+    "event_id",
+    "job_id",
+    "stage",
+    "properties",
+    "context",
+    "occurred_at",
+    "user_id",
+  ),
   fc.oneof(weirdString, jsonish),
 ).map(([event, key, value]) => ({ ...event, [key]: value }));
 const eventLike = fc.oneof(
@@ -167,6 +182,7 @@ function storableStrings(value: unknown, depth = 0): boolean {
 
 function assertStorable(row: EventRow): void {
   assert.deepEqual(Object.keys(row).sort(), [
+    "context",
     "event",
     "event_id",
     "job_id",
@@ -191,6 +207,10 @@ function assertStorable(row: EventRow): void {
   assert.ok(exactNumbers(row.properties), "no number JSON.parse changed");
   assert.ok(new TextEncoder().encode(JSON.stringify(row.properties)).byteLength <= 32768);
   assert.ok(new TextEncoder().encode(pgText(row.properties)).byteLength <= 32768);
+  assert.ok(row.context !== null && typeof row.context === "object" && !Array.isArray(row.context));
+  assert.ok(storableStrings(row.context));
+  assert.ok(exactNumbers(row.context), "no number JSON.parse changed in context");
+  assert.ok(new TextEncoder().encode(pgText(row.context)).byteLength <= 8192);
   assert.match(row.occurred_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   assert.ok(Date.parse(row.occurred_at) <= NOW.getTime());
 }
@@ -204,7 +224,14 @@ Deno.test("the Postgres text reference agrees with known outputs", () => {
 
 Deno.test("any JSON body: never a 5xx, and every stored row fits the table's constraints", async () => {
   const token = await signToken();
-  const seen = { stored: 0, withJob: 0, withStage: 0, withProperties: 0, refused: 0 };
+  const seen = {
+    stored: 0,
+    withJob: 0,
+    withStage: 0,
+    withProperties: 0,
+    withContext: 0,
+    refused: 0,
+  };
   await fc.assert(
     fc.asyncProperty(body, async (input) => {
       const rig = createRig();
@@ -220,6 +247,8 @@ Deno.test("any JSON body: never a 5xx, and every stored row fits the table's con
         seen.withStage += rig.store.rowsInserted.filter((row) => row.stage !== null).length;
         seen.withProperties += rig.store.rowsInserted
           .filter((row) => Object.keys(row.properties).length > 0).length;
+        seen.withContext += rig.store.rowsInserted
+          .filter((row) => Object.keys(row.context).length > 0).length;
         const ids = rig.store.rowsInserted.map((row) => row.event_id);
         assert.equal(new Set(ids).size, ids.length, "no event_id twice in one insert");
         assert.equal(result.accepted + result.duplicates, result.events.length);

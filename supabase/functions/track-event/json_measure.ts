@@ -61,6 +61,13 @@ export function measureJson(value: unknown): JsonMeasure {
   };
 }
 
+/** An object-valued field (`properties`, `context`) measured on its own. */
+export interface ObjectFieldMeasure {
+  pgTextBytes: number;
+  depth: number;
+  exactNumbers: boolean;
+}
+
 /** The size and storage facts of one event object, from a single walk. */
 export interface EventMeasure {
   /** UTF-8 bytes of `JSON.stringify(event)`. */
@@ -69,24 +76,27 @@ export interface EventMeasure {
    * `properties` measured on its own, when it is a JSON object; `exactNumbers` is false when it
    * holds a number that JSON.parse made Infinity or rounded past 2^53 - 1.
    */
-  properties: { pgTextBytes: number; depth: number; exactNumbers: boolean } | null;
+  properties: ObjectFieldMeasure | null;
+  /** `context` measured on its own, like `properties`. */
+  context: ObjectFieldMeasure | null;
   /** The first element of {@link JsonMeasure.unstorablePath} for the whole event, if any. */
   unstorableField: string | null;
 }
 
 /**
- * Measures an event object once: what `measureJson(event)` and `measureJson(event.properties)`
- * would tell, without walking `properties` twice.
+ * Measures an event object once: what `measureJson(event)`, `measureJson(event.properties)` and
+ * `measureJson(event.context)` would tell, without walking either field twice.
  *
  * @example
  * ```ts
  * measureEvent({ event: "a", properties: { n: 1 } });
- * // { jsonBytes: 34, properties: { pgTextBytes: 8, depth: 1, exactNumbers: true }, unstorableField: null }
+ * // { jsonBytes: 34, properties: { pgTextBytes: 8, depth: 1, exactNumbers: true },
+ * //   context: null, unstorableField: null }
  * ```
  */
 export function measureEvent(event: Record<string, unknown>): EventMeasure {
   const totals = newTotals();
-  let properties: Totals | null = null;
+  const fields: Record<string, Totals> = {};
   const keys = Object.keys(event);
   totals.jsonBytes += 2 + Math.max(0, keys.length - 1);
   for (const key of keys) {
@@ -94,11 +104,11 @@ export function measureEvent(event: Record<string, unknown>): EventMeasure {
     addString(totals, key);
     totals.jsonBytes += 1;
     const value = event[key];
-    if (key === "properties" && isObject(value)) {
-      properties = newTotals();
-      walk(value, properties);
-      totals.jsonBytes += properties.jsonBytes;
-      if (!properties.storable) totals.storable = false;
+    if ((key === "properties" || key === "context") && isObject(value)) {
+      const own = fields[key] = newTotals();
+      walk(value, own);
+      totals.jsonBytes += own.jsonBytes;
+      if (!own.storable) totals.storable = false;
     } else {
       walk(value, totals);
     }
@@ -106,13 +116,15 @@ export function measureEvent(event: Record<string, unknown>): EventMeasure {
   const path = totals.storable ? null : locateUnstorable(event);
   return {
     jsonBytes: totals.jsonBytes,
-    properties: properties && {
-      pgTextBytes: properties.pgTextBytes,
-      depth: properties.depth,
-      exactNumbers: properties.exact,
-    },
+    properties: fieldMeasure(fields.properties),
+    context: fieldMeasure(fields.context),
     unstorableField: path === null ? null : String(path[0]),
   };
+}
+
+function fieldMeasure(totals: Totals | undefined): ObjectFieldMeasure | null {
+  if (totals === undefined) return null;
+  return { pgTextBytes: totals.pgTextBytes, depth: totals.depth, exactNumbers: totals.exact };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

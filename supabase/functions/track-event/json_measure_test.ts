@@ -153,9 +153,9 @@ Deno.test("pgTextBytes, depth and storability agree with a recursive reference",
   );
 });
 
-Deno.test("measureEvent tells what measuring the event and its properties apart tells", () => {
+Deno.test("measureEvent tells what measuring the event, its properties and its context apart tells", () => {
   const event = fc.dictionary(
-    fc.oneof(fc.constantFrom("event", "stage", "properties", "job_id"), awkwardString),
+    fc.oneof(fc.constantFrom("event", "stage", "properties", "context", "job_id"), awkwardString),
     awkwardJson,
   );
   fc.assert(
@@ -164,16 +164,18 @@ Deno.test("measureEvent tells what measuring the event and its properties apart 
       const whole = measureJson(input);
       assert.equal(measure.jsonBytes, whole.jsonBytes);
       assert.equal(measure.unstorableField, whole.unstorablePath?.[0]?.toString() ?? null);
-      const properties = input.properties;
-      if (typeof properties === "object" && properties !== null && !Array.isArray(properties)) {
-        const alone = measureJson(properties);
-        assert.deepEqual(measure.properties, {
-          pgTextBytes: alone.pgTextBytes,
-          depth: alone.depth,
-          exactNumbers: reference(properties).exact,
-        });
-      } else {
-        assert.equal(measure.properties, null);
+      for (const field of ["properties", "context"] as const) {
+        const value = input[field];
+        if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+          const alone = measureJson(value);
+          assert.deepEqual(measure[field], {
+            pgTextBytes: alone.pgTextBytes,
+            depth: alone.depth,
+            exactNumbers: reference(value).exact,
+          });
+        } else {
+          assert.equal(measure[field], null);
+        }
       }
     }),
     { numRuns: 500 },

@@ -22,3 +22,11 @@ export const MAX_STAGE_CHARS = 64;
  * no analytics payload needs more.
  */
 export const MAX_PROPERTIES_DEPTH = 64;
+/**
+ * `context` as Postgres renders the stored jsonb (8 KiB). Counted inside the 32 KiB event cap
+ * too, so an event with full context still fits in one; the smaller cap keeps what an SDK adds
+ * from crowding out the app's own properties.
+ */
+export const MAX_CONTEXT_TEXT_BYTES = 8 * 1024;
+/** Nesting of `context`: library, page and screen are one level below it; more is a mistake. */
+export const MAX_CONTEXT_DEPTH = 8;

@@ -34,9 +34,10 @@ interface Frame {
 }
 
 /**
- * The issue for the first number in `properties`, in document order, that {@link isExactNumber}
- * refuses, or null. The path names the number when it can; a key that is not a plain name, or a
- * path past 200 characters, ends it at a container, and the message says "holds".
+ * The issue for the first number in `value` (the event's `field`: `properties` or `context`), in
+ * document order, that {@link isExactNumber} refuses, or null. The path names the number when it
+ * can; a key that is not a plain name, or a path past 200 characters, ends it at a container, and
+ * the message says "holds".
  *
  * @example
  * ```ts
@@ -44,13 +45,17 @@ interface Frame {
  * // { index: 0, path: "properties.list.1", message: "is a number too large to store: it would become Infinity" }
  * ```
  */
-export function inexactNumberIssue(properties: unknown, index: number): Issue | null {
-  const stack: Frame[] = [{ value: properties, key: null, parent: null }];
+export function inexactNumberIssue(
+  value: unknown,
+  index: number,
+  field = "properties",
+): Issue | null {
+  const stack: Frame[] = [{ value, key: null, parent: null }];
   while (stack.length > 0) {
     const frame = stack.pop()!;
     const item = frame.value;
     if (typeof item === "number" && !isExactNumber(item)) {
-      const { path, complete } = pathOf(frame);
+      const { path, complete } = pathOf(frame, field);
       const problem = Number.isFinite(item)
         ? "a number beyond ±9007199254740991 that cannot be stored exactly: send it as a string"
         : "a number too large to store: it would become Infinity";
@@ -70,10 +75,10 @@ export function inexactNumberIssue(properties: unknown, index: number): Issue | 
   return null;
 }
 
-function pathOf(frame: Frame): { path: string; complete: boolean } {
+function pathOf(frame: Frame, field: string): { path: string; complete: boolean } {
   const keys: (string | number)[] = [];
   for (let f: Frame | null = frame; f !== null && f.key !== null; f = f.parent) keys.push(f.key);
-  let path = "properties";
+  let path = field;
   for (let i = keys.length - 1; i >= 0; i--) {
     const key = keys[i];
     const segment = typeof key === "number" || PLAIN_KEY.test(key) ? String(key) : null;

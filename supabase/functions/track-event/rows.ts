@@ -21,7 +21,7 @@ export type EventInsert = Database["public"]["Tables"]["analytics_events"]["Inse
  */
 export type EventRow =
   & Required<Pick<EventInsert, "event_id" | "event" | "job_id" | "stage" | "occurred_at">>
-  & { properties: JsonObject };
+  & { properties: JsonObject; context: JsonObject };
 
 /** The rows to send, and for each request event its id and whether it repeats an earlier one. */
 export interface RowPlan {
@@ -36,7 +36,7 @@ export interface RowPlan {
  *
  * @example
  * ```ts
- * const plan = planRows({ events: [{ event: "a", jobId: null, stage: null, properties: {} }] },
+ * const plan = planRows({ events: [{ event: "a", jobId: null, stage: null, properties: {}, context: {} }] },
  *   new Date("2024-01-01T00:00:00Z"), () => crypto.randomUUID());
  * plan.rows[0].occurred_at; // "2024-01-01T00:00:00.000Z"
  * ```
@@ -76,6 +76,7 @@ export function planRows(
       job_id: event.jobId,
       stage: event.stage,
       properties: event.properties,
+      context: event.context,
       occurred_at: toIsoString(occurredAt),
     });
   }

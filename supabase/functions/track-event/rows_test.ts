@@ -8,7 +8,7 @@ const A = "aaaaaaaa-0000-4000-8000-000000000001";
 const B = "bbbbbbbb-0000-4000-8000-000000000002";
 
 function event(fields: Partial<TrackedEvent> = {}): TrackedEvent {
-  return { event: "e", jobId: null, stage: null, properties: {}, ...fields };
+  return { event: "e", jobId: null, stage: null, properties: {}, context: {}, ...fields };
 }
 
 function ids() {
@@ -18,12 +18,18 @@ function ids() {
 
 Deno.test("every row has the same keys, and never user_id or received_at", () => {
   const plan = planRows(
-    { events: [event(), event({ jobId: A, stage: "s", properties: { k: 1 } })] },
+    {
+      events: [
+        event(),
+        event({ jobId: A, stage: "s", properties: { k: 1 }, context: { locale: "fr" } }),
+      ],
+    },
     RECEIVED,
     ids(),
   );
   for (const row of plan.rows) {
     assert.deepEqual(Object.keys(row).sort(), [
+      "context",
       "event",
       "event_id",
       "job_id",
@@ -38,6 +44,7 @@ Deno.test("every row has the same keys, and never user_id or received_at", () =>
     job_id: A,
     stage: "s",
     properties: { k: 1 },
+    context: { locale: "fr" },
     occurred_at: "2026-03-01T12:00:00.000Z",
   });
 });

@@ -16,6 +16,8 @@ import {
 import { type EventMeasure, measureEvent, measureJson } from "./json_measure.ts";
 import { inexactNumberIssue } from "./number_range.ts";
 import {
+  MAX_CONTEXT_DEPTH,
+  MAX_CONTEXT_TEXT_BYTES,
   MAX_EVENT_BYTES,
   MAX_EVENTS,
   MAX_PROPERTIES_DEPTH,
@@ -38,7 +40,8 @@ export interface TrackRequest {
  * @example
  * ```ts
  * parseTrackRequest({ events: [{ event: "a" }], sent_at: "2024-01-01T00:00:00Z" });
- * // { events: [{ event: "a", jobId: null, stage: null, properties: {} }], sentAt: 1704067200000 }
+ * // { events: [{ event: "a", jobId: null, stage: null, properties: {}, context: {} }],
+ * //   sentAt: 1704067200000 }
  * ```
  */
 export function parseTrackRequest(body: unknown): TrackRequest {
@@ -101,21 +104,37 @@ function batchShape(body: unknown): { inputs: unknown[]; sentAt?: number } {
 /** An event object's measure; anything else is only sized (its schema issue comes later). */
 function measureInput(input: unknown): EventMeasure {
   if (isJsonObject(input)) return measureEvent(input);
-  return { jsonBytes: measureJson(input).jsonBytes, properties: null, unstorableField: null };
+  return {
+    jsonBytes: measureJson(input).jsonBytes,
+    properties: null,
+    context: null,
+    unstorableField: null,
+  };
 }
+
+/** The object fields measured on their own, with their stored-size and nesting caps. */
+const OBJECT_FIELDS = [
+  { field: "properties", maxTextBytes: MAX_PROPERTIES_TEXT_BYTES, maxDepth: MAX_PROPERTIES_DEPTH },
+  { field: "context", maxTextBytes: MAX_CONTEXT_TEXT_BYTES, maxDepth: MAX_CONTEXT_DEPTH },
+] as const;
 
 function assertSizes(measures: EventMeasure[]): void {
   const issues = new IssueList();
-  measures.forEach(({ jsonBytes, properties }, index) => {
-    if (jsonBytes > MAX_EVENT_BYTES) {
+  measures.forEach((measure, index) => {
+    if (measure.jsonBytes > MAX_EVENT_BYTES) {
       issues.add({ index, path: "", message: `is larger than ${MAX_EVENT_BYTES} bytes of JSON` });
-    } else if (properties !== null && properties.pgTextBytes > MAX_PROPERTIES_TEXT_BYTES) {
-      // jsonb prints numbers in full (1e300 becomes 301 digits), so check the stored size too.
-      issues.add({
-        index,
-        path: "properties",
-        message: `is larger than ${MAX_PROPERTIES_TEXT_BYTES} bytes once stored`,
-      });
+      return;
+    }
+    // jsonb prints numbers in full (1e300 becomes 301 digits), so check the stored size too.
+    for (const { field, maxTextBytes } of OBJECT_FIELDS) {
+      const own = measure[field];
+      if (own !== null && own.pgTextBytes > maxTextBytes) {
+        issues.add({
+          index,
+          path: field,
+          message: `is larger than ${maxTextBytes} bytes once stored`,
+        });
+      }
     }
   });
   if (issues.count > 0) {
@@ -130,8 +149,8 @@ function assertSizes(measures: EventMeasure[]): void {
 }
 
 /**
- * Strings Postgres cannot store, properties nested deeper than it can parse, and numbers that
- * JSON.parse changed.
+ * Strings Postgres cannot store, properties or context nested deeper than allowed, and numbers
+ * that JSON.parse changed.
  */
 function storageIssues(
   measure: EventMeasure,
@@ -148,16 +167,16 @@ function storageIssues(
       message: "must not contain U+0000 or unpaired UTF-16 surrogates",
     });
   }
-  if (measure.properties !== null && measure.properties.depth > MAX_PROPERTIES_DEPTH) {
-    issues.add({
-      index,
-      path: "properties",
-      message: `must not nest deeper than ${MAX_PROPERTIES_DEPTH} levels`,
-    });
-  }
-  // Rare, so the path is found by a second walk only when the first saw such a number.
-  if (measure.properties !== null && !measure.properties.exactNumbers) {
-    const issue = inexactNumberIssue((input as { properties: unknown }).properties, index);
-    if (issue !== null) issues.add(issue);
+  for (const { field, maxDepth } of OBJECT_FIELDS) {
+    const own = measure[field];
+    if (own === null) continue;
+    if (own.depth > maxDepth) {
+      issues.add({ index, path: field, message: `must not nest deeper than ${maxDepth} levels` });
+    }
+    // Rare, so the path is found by a second walk only when the first saw such a number.
+    if (!own.exactNumbers) {
+      const issue = inexactNumberIssue((input as Record<string, unknown>)[field], index, field);
+      if (issue !== null) issues.add(issue);
+    }
   }
 }

@@ -34,13 +34,14 @@ Deno.test("a single event is a batch of one, normalized", () => {
       jobId: ID.toLowerCase(),
       stage: "render",
       properties: { a: 1 },
+      context: {},
       occurredAt: Date.parse("2026-03-01T11:00:00Z"),
     }],
     sentAt: undefined,
   });
 });
 
-Deno.test("optional fields default: no id, no job, no stage, empty properties", () => {
+Deno.test("optional fields default: no id, no job, no stage, empty properties and context", () => {
   const { events } = parseTrackRequest({ event: "x", job_id: null });
   assert.deepEqual(events, [{
     event: "x",
@@ -48,6 +49,7 @@ Deno.test("optional fields default: no id, no job, no stage, empty properties", 
     jobId: null,
     stage: null,
     properties: {},
+    context: {},
     occurredAt: undefined,
   }]);
 });

@@ -11,6 +11,7 @@ const ROW: EventRow = {
   job_id: null,
   stage: null,
   properties: { k: 1 },
+  context: { library: { name: "t" } },
   occurred_at: "2026-03-01T12:00:00.000Z",
 };
 

@@ -1,5 +1,5 @@
 begin;
-select plan(43);
+select plan(46);
 
 -- structure: the tables and views the function, dashboards and workers rely on
 select has_table('public', 'jobs', 'public.jobs exists');
@@ -26,7 +26,7 @@ select has_index('public', 'jobs', 'jobs_user_id_idx', array['user_id'], 'jobs.u
 select columns_are(
     'public',
     'analytics_events',
-    array['id', 'user_id', 'job_id', 'event_id', 'event', 'stage', 'properties', 'occurred_at', 'received_at'],
+    array['id', 'user_id', 'job_id', 'event_id', 'event', 'stage', 'properties', 'occurred_at', 'received_at', 'context'],
     'analytics_events has exactly the contracted columns'
 );
 select col_type_is('public', 'analytics_events', 'id', 'bigint', 'analytics_events.id is a bigint');
@@ -36,6 +36,7 @@ select col_type_is('public', 'analytics_events', 'event_id', 'uuid', 'analytics_
 select col_type_is('public', 'analytics_events', 'event', 'text', 'analytics_events.event is text');
 select col_type_is('public', 'analytics_events', 'stage', 'text', 'analytics_events.stage is text');
 select col_type_is('public', 'analytics_events', 'properties', 'jsonb', 'analytics_events.properties is jsonb');
+select col_type_is('public', 'analytics_events', 'context', 'jsonb', 'analytics_events.context is jsonb');
 select col_type_is('public', 'analytics_events', 'occurred_at', 'timestamp with time zone', 'analytics_events.occurred_at is a timestamptz');
 select col_type_is('public', 'analytics_events', 'received_at', 'timestamp with time zone', 'analytics_events.received_at is a timestamptz');
 select col_is_pk('public', 'analytics_events', 'id', 'analytics_events.id is the primary key');
@@ -48,9 +49,11 @@ select col_not_null('public', 'analytics_events', 'user_id', 'analytics_events.u
 select col_is_null('public', 'analytics_events', 'job_id', 'analytics_events.job_id is optional');
 select col_is_null('public', 'analytics_events', 'stage', 'analytics_events.stage is optional');
 select col_not_null('public', 'analytics_events', 'properties', 'analytics_events.properties is required');
+select col_not_null('public', 'analytics_events', 'context', 'analytics_events.context is required');
 select col_default_is('public', 'analytics_events', 'user_id', 'auth.uid()', 'analytics_events.user_id defaults to the caller');
 select col_default_is('public', 'analytics_events', 'event_id', 'gen_random_uuid()', 'analytics_events.event_id defaults to a random uuid');
 select col_default_is('public', 'analytics_events', 'properties', '{}'::jsonb, 'analytics_events.properties defaults to an empty object');
+select col_default_is('public', 'analytics_events', 'context', '{}'::jsonb, 'analytics_events.context defaults to an empty object');
 select col_default_is('public', 'analytics_events', 'occurred_at', 'now()', 'analytics_events.occurred_at defaults to now');
 select col_default_is('public', 'analytics_events', 'received_at', 'now()', 'analytics_events.received_at defaults to now');
 select col_is_unique('public', 'analytics_events', array['user_id', 'event_id'], 'event_id is unique per user');
@@ -94,7 +97,9 @@ select bag_eq(
         'analytics_events_stage_length',
         'analytics_events_stage_no_control_characters',
         'analytics_events_properties_is_object',
-        'analytics_events_properties_size'
+        'analytics_events_properties_size',
+        'analytics_events_context_is_object',
+        'analytics_events_context_size'
     ],
     'analytics_events has the named check constraints'
 );

@@ -99,7 +99,7 @@ select is(
             and not a.attisdropped
             and pg_catalog.has_column_privilege('authenticated', a.attrelid, a.attnum, 'insert')
     ),
-    array['user_id', 'job_id', 'event_id', 'event', 'stage', 'properties', 'occurred_at'],
+    array['user_id', 'job_id', 'event_id', 'event', 'stage', 'properties', 'occurred_at', 'context'],
     'authenticated may insert exactly the client-settable columns'
 );
 select is(

@@ -5,6 +5,7 @@
 // type checker, which sees this file too, does not try to resolve a path only the browser knows.
 const SDK_URL = "/sdk/track-event.js";
 const { createTracker } = await import(SDK_URL);
+import { storedRecords } from "./stored_records.js";
 
 let tracker;
 let token = null;
@@ -69,27 +70,3 @@ globalThis.trackerDriver = {
   storedRecords,
   close: () => tracker.close(),
 };
-
-const request = (r) =>
-  new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-
-/**
- * How many records the origin holds in IndexedDB, over every database and store. It knows
- * nothing of the SDK's schema.
- */
-async function storedRecords() {
-  let total = 0;
-  for (const { name } of await indexedDB.databases()) {
-    const db = await request(indexedDB.open(name));
-    const stores = [...db.objectStoreNames];
-    if (stores.length) {
-      const tx = db.transaction(stores, "readonly");
-      for (const store of stores) total += await request(tx.objectStore(store).count());
-    }
-    db.close();
-  }
-  return total;
-}
