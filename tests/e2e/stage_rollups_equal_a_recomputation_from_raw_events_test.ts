@@ -188,6 +188,14 @@ function propertyTest(streams: number) {
               select stage, completed_count, failed_count, p50_ms, p95_ms
               from public.stage_latency_in_range('2026-01-01T23:59:58Z', '2026-01-02T00:00:07Z')`;
             });
+            const trend = await db.sql.begin(async (tx) => {
+              await tx`select set_config('request.jwt.claims', ${
+                JSON.stringify({ sub: user.id, role: "authenticated" })
+              }, true), set_config('role', 'authenticated', true)`;
+              return await tx`
+              select day::text as day, stage, completed_count, failed_count, p50_ms
+              from public.stage_latency_trend('2026-01-01T23:59:58Z', '2026-01-02T00:00:07Z')`;
+            });
             for (const stage of STAGES) {
               const runs = expected.filter((r) => r.stage === stage);
               const completed = runs.filter((r) => r.status === "completed").map((r) =>
@@ -238,7 +246,42 @@ function propertyTest(streams: number) {
               );
             }
 
-            // 3. the trigger's rollups, against a rebuild from the raw events
+            // 3. the trend over the same range: one row per UTC day and stage with an ended run
+            const inRangeRuns = expected.filter((r) =>
+              r.endedAt !== null && r.endedAt >= BASE_MS + 3000 && r.endedAt < BASE_MS + 12000
+            );
+            const expectedTrend = [
+              ...new Set(
+                inRangeRuns.map((r) =>
+                  `${new Date(r.endedAt!).toISOString().slice(0, 10)} ${r.stage}`
+                ),
+              ),
+            ].sort().map((key) => {
+              const runs = inRangeRuns.filter((r) =>
+                `${new Date(r.endedAt!).toISOString().slice(0, 10)} ${r.stage}` === key
+              );
+              const completed = runs.filter((r) => r.status === "completed").map((r) =>
+                r.latencyMs!
+              );
+              return { key, counts: [completed.length, runs.length - completed.length], completed };
+            });
+            assert.deepEqual(
+              trend.map((t) => ({
+                key: `${t.day} ${t.stage}`,
+                counts: [Number(t.completed_count), Number(t.failed_count)],
+              })),
+              expectedTrend.map(({ key, counts }) => ({ key, counts })),
+              "trend rows and counts",
+            );
+            trend.forEach((t, i) =>
+              assertWithinOnePercent(
+                t.p50_ms,
+                nearestRank(expectedTrend[i].completed, 0.5),
+                `trend p50 of ${t.day} ${t.stage}`,
+              )
+            );
+
+            // 4. the trigger's rollups, against a rebuild from the raw events
             const byTrigger = [await jobStageRows(db, user.id), await histograms(db, user.id)];
             await db.sql`select rollups.rebuild_stage_rollups(${user.id})`;
             assert.deepEqual(byTrigger, [

@@ -35,7 +35,7 @@ order by stage;
 -- stages_in_range and stage_trend: the body of both RPCs, for the last 30 days.
 explain (analyze, buffers, costs off, timing on)
 select *
-from rollups.latency_figures(now() - interval '30 days', now(), true);
+from rollups.daily_latency_figures(now() - interval '30 days', now());
 
 -- latest_events: the newest 50 events.
 explain (analyze, buffers, costs off, timing on)
