@@ -49,7 +49,7 @@ select col_is_null('public', 'analytics_events', 'job_id', 'analytics_events.job
 select col_is_null('public', 'analytics_events', 'stage', 'analytics_events.stage is optional');
 select col_not_null('public', 'analytics_events', 'properties', 'analytics_events.properties is required');
 select col_default_is('public', 'analytics_events', 'user_id', 'auth.uid()', 'analytics_events.user_id defaults to the caller');
-select col_default_is('public', 'analytics_events', 'event_id', 'gen_random_uuid()', 'analytics_events.event_id defaults to a random uuid');
+select col_default_is('public', 'analytics_events', 'event_id', 'private.uuid_generate_v7()', 'analytics_events.event_id defaults to a time-ordered UUIDv7');
 select col_default_is('public', 'analytics_events', 'properties', '{}'::jsonb, 'analytics_events.properties defaults to an empty object');
 select col_default_is('public', 'analytics_events', 'occurred_at', 'now()', 'analytics_events.occurred_at defaults to now');
 select col_default_is('public', 'analytics_events', 'received_at', 'now()', 'analytics_events.received_at defaults to now');
