@@ -16,7 +16,6 @@ export type Database = {
         Row: {
           event: string;
           event_id: string;
-          id: number;
           job_id: string | null;
           occurred_at: string;
           properties: NonNullable<Json>;
@@ -27,7 +26,6 @@ export type Database = {
         Insert: {
           event: string;
           event_id?: string;
-          id?: never;
           job_id?: string | null;
           occurred_at?: string;
           properties?: NonNullable<Json>;
@@ -38,7 +36,6 @@ export type Database = {
         Update: {
           event?: string;
           event_id?: string;
-          id?: never;
           job_id?: string | null;
           occurred_at?: string;
           properties?: NonNullable<Json>;

@@ -37,10 +37,10 @@ select throws_ok(
     'a user cannot overwrite an event through an upsert'
 );
 select throws_ok(
-    $$ select setval('public.analytics_events_id_seq', 1) $$,
+    $$ delete from analytics_partitions.events_after $$,
     '42501',
-    'permission denied for sequence analytics_events_id_seq',
-    'a user cannot reset the identity sequence'
+    'permission denied for schema analytics_partitions',
+    'a user cannot delete events through a partition'
 );
 select results_eq(
     $$ select event from public.analytics_events $$,
