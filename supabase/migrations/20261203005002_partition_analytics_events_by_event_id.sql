@@ -15,9 +15,9 @@
 -- make a week; the default holds only the thin gap (~0.1% of v4 ids, and clocks weeks ahead).
 --
 -- The primary key becomes (user_id, event_id), the idempotency key: a primary key of a
--- partitioned table must include the partition key, so the old `id bigint identity` cannot stay
--- one. The column goes: nothing reads it, its index and sequence cost ~30 bytes and a nextval per
--- event, and across partitions or a replica it names nothing that (user_id, event_id) does not.
+-- partitioned table must include the partition key, so `id bigint identity` cannot stay one. It
+-- stays a column, every row keeping its value, numbered in insertion order by the same sequence,
+-- but without an index: nothing looks events up by it, and its index cost ~20 bytes an event.
 
 -- One transaction, explicitly: `supabase migration up` runs a file's statements one by one, and a
 -- copy that failed halfway must leave the old table in place.
@@ -71,6 +71,7 @@ alter table private.analytics_events rename to analytics_events_unpartitioned;
 -- Append-only analytics events, partitioned by week of event_id. Users insert and read their own;
 -- trusted workers write for anyone.
 create table public.analytics_events (
+    id bigint generated always as identity,
     user_id uuid not null default auth.uid(),
     job_id uuid null,
     event_id uuid not null default private.uuid_generate_v7(),
@@ -102,38 +103,34 @@ $$;
 -- Called only by the maintenance, which runs as the owner.
 revoke execute on function private.event_partition_name(date) from public, anon, authenticated, service_role;
 
--- Makes the partition of one week without blocking inserts: the new table is built alone, takes
--- the default partition's rows of its range (the default has no CHECK for it, so ATTACH scans
--- it: it is kept thin), and is attached, which takes only SHARE UPDATE EXCLUSIVE on the parent
--- (CREATE TABLE ... PARTITION OF would take ACCESS EXCLUSIVE). Returns the partition's name, or
--- null when it exists.
-create function private.create_event_partition(week_start date)
-returns text
+-- Attaches a new, empty partition of ids [lower_bound, upper_bound) (null: MINVALUE) without
+-- blocking inserts: the table is built alone and attached, which takes only SHARE UPDATE
+-- EXCLUSIVE on the parent (CREATE TABLE ... PARTITION OF would take ACCESS EXCLUSIVE). ATTACH
+-- scans the default partition, which has no CHECK for the range: it is kept thin. Events of the
+-- range that arrived early (a clock ahead, a random id) wait in the default; they are deleted
+-- there and inserted into the attached partition, both through the partition tree, so that a
+-- logical replica sees them leave and arrive in one transaction, and the parent's statement
+-- triggers (limiter, rollups) never count them twice.
+create function private.attach_event_partition(partition_name text, lower_bound uuid, upper_bound uuid)
+returns void
 language plpgsql
 security invoker
 set search_path = ''
 as $$
 declare
-    partition_name text := private.event_partition_name(week_start);
-    lower_bound uuid := private.uuid_v7_lower_bound(week_start::timestamp at time zone 'UTC');
-    upper_bound uuid := private.uuid_v7_lower_bound((week_start + 7)::timestamp at time zone 'UTC');
-    has_default boolean;
+    from_bound text := coalesce(pg_catalog.quote_literal(lower_bound::text), 'minvalue');
 begin
-    if extract(isodow from week_start) <> 1 then
-        raise exception 'a week partition starts on a Monday, not on %', week_start;
-    end if;
-    if pg_catalog.to_regclass('analytics_partitions.' || partition_name) is not null then
-        return null;
-    end if;
-
     execute pg_catalog.format(
         'create table analytics_partitions.%I (like public.analytics_events including defaults including constraints)',
         partition_name
     );
     -- A validated CHECK that matches the bounds lets ATTACH skip the new table's scan.
     execute pg_catalog.format(
-        'alter table analytics_partitions.%I add constraint %I check (event_id >= %L and event_id < %L)',
-        partition_name, partition_name || '_bounds', lower_bound, upper_bound
+        'alter table analytics_partitions.%I add constraint %I check (%s event_id < %L)',
+        partition_name,
+        partition_name || '_bounds',
+        case when lower_bound is null then '' else pg_catalog.format('event_id >= %L and', lower_bound) end,
+        upper_bound
     );
     -- Partitions are reached only through the parent: RLS on, no policy, no privilege.
     execute pg_catalog.format('alter table analytics_partitions.%I enable row level security', partition_name);
@@ -142,33 +139,58 @@ begin
         partition_name
     );
 
-    select exists (
-        select 1
-        from pg_catalog.pg_class as c
-        where c.oid = 'analytics_partitions.events_default'::regclass
-            and c.relispartition
-    )
-    into has_default;
-    -- Events of this week that arrived before its partition (a clock ahead, a random id) move in.
-    if has_default then
+    create temporary table if not exists early_events (like public.analytics_events) on commit drop;
+    truncate early_events;
+    if pg_catalog.to_regclass('analytics_partitions.events_default') is not null then
         execute pg_catalog.format(
             'with moved as (
                 delete from analytics_partitions.events_default
-                where event_id >= %L and event_id < %L
+                where %s event_id < %L
                 returning *
             )
-            insert into analytics_partitions.%I select * from moved',
-            lower_bound, upper_bound, partition_name
+            insert into pg_temp.early_events select * from moved',
+            case when lower_bound is null then '' else pg_catalog.format('event_id >= %L and', lower_bound) end,
+            upper_bound
         );
     end if;
 
     execute pg_catalog.format(
-        'alter table public.analytics_events attach partition analytics_partitions.%I for values from (%L) to (%L)',
-        partition_name, lower_bound, upper_bound
+        'alter table public.analytics_events attach partition analytics_partitions.%I for values from (%s) to (%L)',
+        partition_name, from_bound, upper_bound
     );
     execute pg_catalog.format(
         'alter table analytics_partitions.%I drop constraint %I',
         partition_name, partition_name || '_bounds'
+    );
+    execute pg_catalog.format('insert into analytics_partitions.%I select * from pg_temp.early_events', partition_name);
+end;
+$$;
+
+-- Called only by the maintenance and this migration, as the owner.
+revoke execute on function private.attach_event_partition(text, uuid, uuid)
+    from public, anon, authenticated, service_role;
+
+-- Makes the partition of the week that starts on a Monday (UTC). Returns its name, or null when
+-- it exists.
+create function private.create_event_partition(week_start date)
+returns text
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+    partition_name text := private.event_partition_name(week_start);
+begin
+    if extract(isodow from week_start) <> 1 then
+        raise exception 'a week partition starts on a Monday, not on %', week_start;
+    end if;
+    if pg_catalog.to_regclass('analytics_partitions.' || partition_name) is not null then
+        return null;
+    end if;
+    perform private.attach_event_partition(
+        partition_name,
+        private.uuid_v7_lower_bound(week_start::timestamp at time zone 'UTC'),
+        private.uuid_v7_lower_bound((week_start + 7)::timestamp at time zone 'UTC')
     );
     return partition_name;
 end;
@@ -283,9 +305,17 @@ revoke all on table analytics_partitions.events_before, analytics_partitions.eve
     from public, anon, authenticated, service_role;
 
 -- Every row and id, into its week. Before the indexes and the limiter: a bulk load, not charged.
-insert into public.analytics_events (user_id, job_id, event_id, event, stage, properties, occurred_at, received_at)
-select o.user_id, o.job_id, o.event_id, o.event, o.stage, o.properties, o.occurred_at, o.received_at
+insert into public.analytics_events (id, user_id, job_id, event_id, event, stage, properties, occurred_at, received_at)
+overriding system value
+select o.id, o.user_id, o.job_id, o.event_id, o.event, o.stage, o.properties, o.occurred_at, o.received_at
 from private.analytics_events_unpartitioned as o;
+
+-- New rows are numbered after the copied ones, as before.
+select pg_catalog.setval(
+    pg_catalog.pg_get_serial_sequence('public.analytics_events', 'id'),
+    coalesce((select pg_catalog.max(o.id) from private.analytics_events_unpartitioned as o), 0) + 1,
+    false
+);
 
 -- The idempotency key, scoped per user so that nobody can block or shadow another user's event.
 -- It is the primary key: it includes the partition key, and logical replication identifies rows by it.
@@ -322,16 +352,22 @@ alter table public.analytics_events enable row level security;
 -- Start from nothing whatever the platform's default privileges were, then grant what is needed.
 revoke all on table public.analytics_events from public, anon, authenticated;
 
+-- The identity sequence gets the platform's default privileges too; setval would be a denial of service.
+revoke all on sequence public.analytics_events_id_seq from public, anon, authenticated;
+
 -- Signed-in users read their own events (the policy narrows the rows).
 grant select on table public.analytics_events to authenticated;
 
--- Users may append events but never choose received_at, which the server owns.
+-- Users may append events but never choose id or received_at, which the server owns.
 grant insert (user_id, job_id, event_id, event, stage, properties, occurred_at)
     on table public.analytics_events
     to authenticated;
 
 -- Trusted backend workers write events for any user; the foreign keys still bind them.
 grant all on table public.analytics_events to service_role;
+
+-- Trusted backend workers may read or reset the identity sequence.
+grant all on sequence public.analytics_events_id_seq to service_role;
 
 -- The authoritative guard: a user writes only as themselves, and only for jobs they own. A job
 -- that does not exist and a job owned by someone else fail alike, so no caller learns which it was.

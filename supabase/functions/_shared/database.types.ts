@@ -16,6 +16,7 @@ export type Database = {
         Row: {
           event: string;
           event_id: string;
+          id: number;
           job_id: string | null;
           occurred_at: string;
           properties: NonNullable<Json>;
@@ -26,6 +27,7 @@ export type Database = {
         Insert: {
           event: string;
           event_id?: string;
+          id?: never;
           job_id?: string | null;
           occurred_at?: string;
           properties?: NonNullable<Json>;
@@ -36,6 +38,7 @@ export type Database = {
         Update: {
           event?: string;
           event_id?: string;
+          id?: never;
           job_id?: string | null;
           occurred_at?: string;
           properties?: NonNullable<Json>;

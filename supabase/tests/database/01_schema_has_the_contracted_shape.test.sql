@@ -1,5 +1,5 @@
 begin;
-select plan(40);
+select plan(42);
 
 -- structure: the tables and views the function, dashboards and workers rely on
 select has_table('public', 'jobs', 'public.jobs exists');
@@ -26,9 +26,10 @@ select has_index('public', 'jobs', 'jobs_user_id_idx', array['user_id'], 'jobs.u
 select columns_are(
     'public',
     'analytics_events',
-    array['user_id', 'job_id', 'event_id', 'event', 'stage', 'properties', 'occurred_at', 'received_at'],
+    array['id', 'user_id', 'job_id', 'event_id', 'event', 'stage', 'properties', 'occurred_at', 'received_at'],
     'analytics_events has exactly the contracted columns'
 );
+select col_type_is('public', 'analytics_events', 'id', 'bigint', 'analytics_events.id is a bigint');
 select col_type_is('public', 'analytics_events', 'user_id', 'uuid', 'analytics_events.user_id is a uuid');
 select col_type_is('public', 'analytics_events', 'job_id', 'uuid', 'analytics_events.job_id is a uuid');
 select col_type_is('public', 'analytics_events', 'event_id', 'uuid', 'analytics_events.event_id is a uuid');
@@ -37,7 +38,12 @@ select col_type_is('public', 'analytics_events', 'stage', 'text', 'analytics_eve
 select col_type_is('public', 'analytics_events', 'properties', 'jsonb', 'analytics_events.properties is jsonb');
 select col_type_is('public', 'analytics_events', 'occurred_at', 'timestamp with time zone', 'analytics_events.occurred_at is a timestamptz');
 select col_type_is('public', 'analytics_events', 'received_at', 'timestamp with time zone', 'analytics_events.received_at is a timestamptz');
-select col_is_pk('public', 'analytics_events', array['user_id', 'event_id'], 'the idempotency key (user_id, event_id) is the primary key');
+select col_is_pk('public', 'analytics_events', array['user_id', 'event_id'], 'the idempotency key (user_id, event_id) is the primary key, as partitioning by event_id needs');
+select is(
+    (select attidentity::text from pg_catalog.pg_attribute where attrelid = 'public.analytics_events'::regclass and attname = 'id'),
+    'a',
+    'analytics_events.id is generated always, so nobody picks it'
+);
 select col_not_null('public', 'analytics_events', 'user_id', 'analytics_events.user_id is required');
 select col_is_null('public', 'analytics_events', 'job_id', 'analytics_events.job_id is optional');
 select col_is_null('public', 'analytics_events', 'stage', 'analytics_events.stage is optional');

@@ -6,9 +6,9 @@ select table_privs_are('public', 'jobs', 'anon', array[]::text[], 'anon has no p
 select table_privs_are('public', 'analytics_events', 'anon', array[]::text[], 'anon has no privileges on analytics_events');
 select table_privs_are('public', 'job_stage_latency', 'anon', array[]::text[], 'anon has no privileges on job_stage_latency');
 select table_privs_are('public', 'stage_latency_summary', 'anon', array[]::text[], 'anon has no privileges on stage_latency_summary');
-select schema_privs_are(
-    'analytics_partitions', 'anon', array[]::text[],
-    'anon cannot use the schema of the events partitions'
+select sequence_privs_are(
+    'public', 'analytics_events_id_seq', 'anon', array[]::text[],
+    'anon has no privileges on the events identity sequence'
 );
 select is_empty(
     $$
@@ -70,9 +70,9 @@ select table_privs_are(
     'public', 'stage_latency_summary', 'authenticated', array['SELECT'],
     'authenticated may only select stage_latency_summary'
 );
-select schema_privs_are(
-    'analytics_partitions', 'authenticated', array[]::text[],
-    'authenticated cannot use the schema of the events partitions'
+select sequence_privs_are(
+    'public', 'analytics_events_id_seq', 'authenticated', array[]::text[],
+    'authenticated has no privileges on the events identity sequence'
 );
 select column_privs_are(
     'public', 'analytics_events', 'event', 'authenticated', array['SELECT', 'INSERT'],
@@ -87,8 +87,8 @@ select column_privs_are(
     'authenticated may not set received_at, which the server owns'
 );
 select column_privs_are(
-    'public', 'analytics_events', 'event_id', 'authenticated', array['SELECT', 'INSERT'],
-    'authenticated may choose event_id, the idempotency key'
+    'public', 'analytics_events', 'id', 'authenticated', array['SELECT'],
+    'authenticated may not set id'
 );
 select is(
     (

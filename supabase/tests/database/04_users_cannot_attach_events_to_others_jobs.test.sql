@@ -55,7 +55,7 @@ select throws_ok(
 -- owner: bob's job has no events
 select tests.authenticate_as('bob');
 select is_empty(
-    $$ select event_id from public.analytics_events where job_id = 'b2b2b2b2-0000-4000-8000-000000000001' $$,
+    $$ select id from public.analytics_events where job_id = 'b2b2b2b2-0000-4000-8000-000000000001' $$,
     'bob sees no event attached to his job'
 );
 

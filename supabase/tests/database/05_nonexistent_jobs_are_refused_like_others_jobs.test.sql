@@ -52,7 +52,7 @@ select throws_ok(
     'the function''s upsert refuses a missing job the same way, not with a foreign key error'
 );
 select is_empty(
-    $$ select event_id from public.analytics_events $$,
+    $$ select id from public.analytics_events $$,
     'alice has no stored events after both refusals'
 );
 

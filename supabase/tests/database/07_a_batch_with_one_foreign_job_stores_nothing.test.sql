@@ -26,7 +26,7 @@ select throws_ok(
     'a batch with one event for another user''s job is refused as a whole'
 );
 select is_empty(
-    $$ select event_id from public.analytics_events $$,
+    $$ select id from public.analytics_events $$,
     'alice sees none of the batch''s valid events stored'
 );
 

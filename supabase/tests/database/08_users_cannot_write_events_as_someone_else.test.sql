@@ -40,7 +40,7 @@ select throws_ok(
 -- owner: bob's events are untouched
 select tests.authenticate_as('bob');
 select is_empty(
-    $$ select event_id from public.analytics_events $$,
+    $$ select id from public.analytics_events $$,
     'bob has no events written in his name'
 );
 

@@ -11,7 +11,7 @@ values (tests.get_user_id('alice'), 'a1a1a1a1-0000-4000-8000-000000000001', 'sta
 -- anonymous: the anon key alone
 select tests.clear_authentication();
 select throws_ok(
-    $$ select event_id from public.analytics_events $$,
+    $$ select id from public.analytics_events $$,
     '42501',
     'permission denied for table analytics_events',
     'anon cannot read events'
@@ -71,10 +71,10 @@ select throws_ok(
     'anon cannot read stage_latency_summary'
 );
 select throws_ok(
-    $$ select count(*) from analytics_partitions.events_after $$,
+    $$ select nextval('public.analytics_events_id_seq') $$,
     '42501',
-    'permission denied for schema analytics_partitions',
-    'anon cannot read a partition of the events directly'
+    'permission denied for sequence analytics_events_id_seq',
+    'anon cannot advance the events identity sequence'
 );
 
 -- owner: alice's data is intact

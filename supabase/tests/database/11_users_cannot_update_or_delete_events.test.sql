@@ -37,10 +37,10 @@ select throws_ok(
     'a user cannot overwrite an event through an upsert'
 );
 select throws_ok(
-    $$ delete from analytics_partitions.events_after $$,
+    $$ select setval('public.analytics_events_id_seq', 1) $$,
     '42501',
-    'permission denied for schema analytics_partitions',
-    'a user cannot delete events through a partition'
+    'permission denied for sequence analytics_events_id_seq',
+    'a user cannot reset the identity sequence'
 );
 select results_eq(
     $$ select event from public.analytics_events $$,

@@ -24,11 +24,11 @@ select bag_eq(
 
 -- stranger: alice looks for bob's data
 select is_empty(
-    format($$ select event_id from public.analytics_events where user_id = %L $$, tests.get_user_id('bob')),
+    format($$ select id from public.analytics_events where user_id = %L $$, tests.get_user_id('bob')),
     'alice cannot read bob''s events by his user id'
 );
 select is_empty(
-    $$ select event_id from public.analytics_events where job_id = 'b2b2b2b2-0000-4000-8000-000000000001' $$,
+    $$ select id from public.analytics_events where job_id = 'b2b2b2b2-0000-4000-8000-000000000001' $$,
     'alice cannot read events of bob''s job'
 );
 
@@ -40,7 +40,7 @@ select bag_eq(
     'bob reads exactly his own events'
 );
 select is_empty(
-    $$ select event_id from public.analytics_events where job_id = 'a1a1a1a1-0000-4000-8000-000000000001' $$,
+    $$ select id from public.analytics_events where job_id = 'a1a1a1a1-0000-4000-8000-000000000001' $$,
     'bob cannot read events of alice''s job'
 );
 

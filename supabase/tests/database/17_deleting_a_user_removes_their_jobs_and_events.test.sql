@@ -23,7 +23,7 @@ select is_empty(
     'deleting a user deletes their jobs'
 );
 select is_empty(
-    $$ select event_id from public.analytics_events where event = 'alice_event' $$,
+    $$ select id from public.analytics_events where event = 'alice_event' $$,
     'deleting a user deletes their events'
 );
 select results_eq(
