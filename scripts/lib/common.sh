@@ -23,6 +23,8 @@ DB_PORT="${STACK_DB_PORT:-54322}"
 REST_PORT="${STACK_REST_PORT:-32330}"
 REST_ADMIN_PORT="${STACK_REST_ADMIN_PORT:-32331}"
 FUNCTIONS_PORT="${STACK_FUNCTIONS_PORT:-32332}"
+# A second PostgreSQL that scripts/check-replication starts and stops, to subscribe to the events.
+REPLICA_PORT="${STACK_REPLICA_PORT:-32340}"
 
 # The supabase CLI's well-known local JWT secret: the keys minted from it are public test keys.
 JWT_SECRET="${STACK_JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}"
@@ -94,5 +96,6 @@ save_ports() {
 : "\${STACK_REST_PORT:=$REST_PORT}"
 : "\${STACK_REST_ADMIN_PORT:=$REST_ADMIN_PORT}"
 : "\${STACK_FUNCTIONS_PORT:=$FUNCTIONS_PORT}"
+: "\${STACK_REPLICA_PORT:=$REPLICA_PORT}"
 PORTS
 }

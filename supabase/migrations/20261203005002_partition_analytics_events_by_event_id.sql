@@ -139,8 +139,10 @@ begin
         partition_name
     );
 
-    create temporary table if not exists early_events (like public.analytics_events) on commit drop;
-    truncate early_events;
+    if pg_catalog.to_regclass('pg_temp.early_events') is null then
+        create temporary table early_events (like public.analytics_events) on commit drop;
+    end if;
+    truncate pg_temp.early_events;
     if pg_catalog.to_regclass('analytics_partitions.events_default') is not null then
         execute pg_catalog.format(
             'with moved as (
