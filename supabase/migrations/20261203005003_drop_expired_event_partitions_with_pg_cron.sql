@@ -2,7 +2,8 @@
 -- go as whole week partitions, a catalog change instead of a DELETE of millions of rows and the
 -- bloat after it. The same maintenance makes the weeks ahead. pg_cron runs it every hour where
 -- the database has pg_cron (Supabase: `create extension pg_cron`; the local stack preloads it);
--- anywhere else, call `select * from private.maintain_event_partitions()` from any scheduler.
+-- anywhere else, `call private.run_event_partition_maintenance()` from any scheduler (or, in one
+-- transaction, `select * from private.maintain_event_partitions()`, which tests use).
 --
 -- An id's own time decides its lifetime. A UUIDv7 goes with its week. A random (v4) id is kept as
 -- long as the partition its first 48 bits fall in: ~99% land in events_after (a time past the
@@ -16,8 +17,8 @@
 -- DELETE: no bloat, and a logical replica (an export) keeps what it received, as it does for the
 -- weeks. A drop needs ACCESS EXCLUSIVE on the parent, so it waits at most lock_timeout (then that
 -- table is skipped until the next run) and holds it for a catalog change only: inserts wait at
--- most about that long. Returns what it did.
-create function private.drop_expired_event_partitions(now_at timestamptz default now())
+-- most about that long. At most `at_most` tables (all when null). Returns what it did.
+create function private.drop_expired_event_partitions(now_at timestamptz default now(), at_most integer default null)
 returns setof text
 language plpgsql
 security invoker
@@ -29,6 +30,7 @@ declare
     cutoff date := (pg_catalog.date_trunc('day', (now_at - retention) at time zone 'UTC'))::date;
     expired record;
     before_upper uuid;
+    handled integer := 0;
 begin
     for expired in
         select c.relname, pg_catalog.to_date(pg_catalog.substr(c.relname, 9), 'YYYYMMDD') as week_start
@@ -39,7 +41,9 @@ begin
             and c.relname ~ '^events_w[0-9]{8}$'
             and pg_catalog.to_date(pg_catalog.substr(c.relname, 9), 'YYYYMMDD') + 7 <= cutoff
         order by 2
+        limit at_most
     loop
+        handled := handled + 1;
         begin
             execute pg_catalog.format('drop table analytics_partitions.%I', expired.relname);
             return next 'dropped ' || expired.relname;
@@ -52,7 +56,8 @@ begin
     into before_upper
     from pg_catalog.pg_class as c
     where c.oid = 'analytics_partitions.events_before'::regclass;
-    if before_upper <= private.uuid_v7_lower_bound(cutoff::timestamp at time zone 'UTC')
+    if (at_most is null or handled < at_most)
+        and before_upper <= private.uuid_v7_lower_bound(cutoff::timestamp at time zone 'UTC')
         and exists (select 1 from analytics_partitions.events_before) then
         begin
             drop table analytics_partitions.events_before;
@@ -66,7 +71,7 @@ end;
 $$;
 
 -- Called by the maintenance, as the owner.
-revoke execute on function private.drop_expired_event_partitions(timestamptz)
+revoke execute on function private.drop_expired_event_partitions(timestamptz, integer)
     from public, anon, authenticated, service_role;
 
 -- The whole maintenance, idempotent and safe to run at any time: the weeks ahead, then retention.
@@ -86,6 +91,29 @@ $$;
 revoke execute on function private.maintain_event_partitions(timestamptz)
     from public, anon, authenticated, service_role;
 
+-- What pg_cron runs: the same maintenance, one transaction per table, so that inserts wait for one
+-- drop at a time (about a tenth of a second), never for a whole backlog of weeks. No SET clause:
+-- a procedure with one cannot commit; every name inside is schema-qualified instead.
+create procedure private.run_event_partition_maintenance()
+language plpgsql
+security invoker
+as $$
+declare
+    done text[];
+begin
+    perform private.create_event_partitions_ahead(pg_catalog.now());
+    commit;
+    loop
+        done := array(select private.drop_expired_event_partitions(pg_catalog.now(), 1));
+        commit;
+        exit when pg_catalog.cardinality(done) = 0 or done[1] like 'skipped %';
+    end loop;
+end;
+$$;
+
+-- Run by pg_cron or an operator, as the owner.
+revoke execute on procedure private.run_event_partition_maintenance() from public, anon, authenticated, service_role;
+
 -- Hourly, so that a week skipped for a busy lock is retried soon. Only where pg_cron is loaded
 -- and schedules jobs for this very database; elsewhere a notice says what to run instead.
 do $$
@@ -97,10 +125,10 @@ begin
         perform cron.schedule(
             'maintain-event-partitions',
             '17 * * * *',
-            'select private.maintain_event_partitions()'
+            'call private.run_event_partition_maintenance()'
         );
     else
-        raise notice 'pg_cron is not loaded for this database: schedule select private.maintain_event_partitions() hourly elsewhere';
+        raise notice 'pg_cron is not loaded for this database: run call private.run_event_partition_maintenance() hourly elsewhere';
     end if;
 end;
 $$;

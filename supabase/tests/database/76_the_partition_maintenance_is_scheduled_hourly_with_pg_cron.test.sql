@@ -5,7 +5,7 @@ select plan(3);
 select has_extension('pg_cron', 'pg_cron is installed');
 select results_eq(
     $$ select schedule, command, active from cron.job where jobname = 'maintain-event-partitions' $$,
-    $$ values ('17 * * * *'::text, 'select private.maintain_event_partitions()'::text, true) $$,
+    $$ values ('17 * * * *'::text, 'call private.run_event_partition_maintenance()'::text, true) $$,
     'the maintenance is scheduled every hour'
 );
 select is(
