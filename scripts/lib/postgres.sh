@@ -55,20 +55,44 @@ pg_init_cluster() {
     ok "cluster created"
 }
 
+# Server settings the migrations rely on, as on Supabase: pg_cron preloaded for database postgres
+# (its jobs run in background workers, so they need no password), and logical decoding for the
+# events' publication. wal_level = logical adds a little WAL per change (row identities).
+PG_SETTINGS=(shared_preload_libraries=pg_cron cron.database_name=postgres cron.use_background_workers=on
+    max_worker_processes=16 wal_level=logical)
+
+pg_settings_options() {
+    printf -- ' -c %s' "${PG_SETTINGS[@]}"
+}
+
+# True when the running server has every setting above (a cluster started by an older checkout
+# may not: it is restarted once).
+pg_settings_current() {
+    local setting name value
+    for setting in "${PG_SETTINGS[@]}"; do
+        name="${setting%%=*}" value="${setting#*=}"
+        [[ "$(psql_db -d postgres -At -c "show $name" 2>/dev/null)" == "$value" ]] || return 1
+    done
+}
+
 pg_start() {
     local dir
     dir="$(pg_dir)"
     pg_init_cluster
     if pg_running; then
         pg_ready || wait_for "PostgreSQL" 30 pg_ready || die "PostgreSQL runs but does not answer" "see $dir/postgres.log"
-        ok "PostgreSQL already running on 127.0.0.1:$DB_PORT"
-        return
+        if pg_settings_current; then
+            ok "PostgreSQL already running on 127.0.0.1:$DB_PORT"
+            return
+        fi
+        info "restarting PostgreSQL to load pg_cron and logical decoding"
+        pg_stop
     fi
     port_open "$DB_PORT" && die "port $DB_PORT is taken by another process" \
         "set STACK_DB_PORT to a free port, e.g. STACK_DB_PORT=55322 scripts/stack start"
     info "starting PostgreSQL on 127.0.0.1:$DB_PORT"
     as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
-        -o "-p $DB_PORT -c listen_addresses=127.0.0.1 -k $dir/run" >/dev/null ||
+        -o "-p $DB_PORT -c listen_addresses=127.0.0.1 -k $dir/run$(pg_settings_options)" >/dev/null ||
         die "PostgreSQL did not start" "see $dir/postgres.log"
     wait_for "PostgreSQL" 30 pg_ready || die "PostgreSQL does not answer" "see $dir/postgres.log"
 }

@@ -1,5 +1,5 @@
 begin;
-select plan(46);
+select plan(45);
 
 -- structure: the tables and views the function, dashboards and workers rely on
 select has_table('public', 'jobs', 'public.jobs exists');
@@ -39,7 +39,7 @@ select col_type_is('public', 'analytics_events', 'properties', 'jsonb', 'analyti
 select col_type_is('public', 'analytics_events', 'context', 'jsonb', 'analytics_events.context is jsonb');
 select col_type_is('public', 'analytics_events', 'occurred_at', 'timestamp with time zone', 'analytics_events.occurred_at is a timestamptz');
 select col_type_is('public', 'analytics_events', 'received_at', 'timestamp with time zone', 'analytics_events.received_at is a timestamptz');
-select col_is_pk('public', 'analytics_events', 'id', 'analytics_events.id is the primary key');
+select col_is_pk('public', 'analytics_events', array['user_id', 'event_id'], 'the idempotency key (user_id, event_id) is the primary key, as partitioning by event_id needs');
 select is(
     (select attidentity::text from pg_catalog.pg_attribute where attrelid = 'public.analytics_events'::regclass and attname = 'id'),
     'a',
@@ -51,12 +51,11 @@ select col_is_null('public', 'analytics_events', 'stage', 'analytics_events.stag
 select col_not_null('public', 'analytics_events', 'properties', 'analytics_events.properties is required');
 select col_not_null('public', 'analytics_events', 'context', 'analytics_events.context is required');
 select col_default_is('public', 'analytics_events', 'user_id', 'auth.uid()', 'analytics_events.user_id defaults to the caller');
-select col_default_is('public', 'analytics_events', 'event_id', 'gen_random_uuid()', 'analytics_events.event_id defaults to a random uuid');
+select col_default_is('public', 'analytics_events', 'event_id', 'private.uuid_generate_v7()', 'analytics_events.event_id defaults to a time-ordered UUIDv7');
 select col_default_is('public', 'analytics_events', 'properties', '{}'::jsonb, 'analytics_events.properties defaults to an empty object');
 select col_default_is('public', 'analytics_events', 'context', '{}'::jsonb, 'analytics_events.context defaults to an empty object');
 select col_default_is('public', 'analytics_events', 'occurred_at', 'now()', 'analytics_events.occurred_at defaults to now');
 select col_default_is('public', 'analytics_events', 'received_at', 'now()', 'analytics_events.received_at defaults to now');
-select col_is_unique('public', 'analytics_events', array['user_id', 'event_id'], 'event_id is unique per user');
 select fk_ok('public', 'analytics_events', 'user_id', 'auth', 'users', 'id', 'analytics_events.user_id references auth.users');
 select fk_ok(
     'public', 'analytics_events', array['job_id', 'user_id'],
@@ -71,6 +70,7 @@ select is(
             on a.attrelid = c.conrelid
             and a.attnum = any (c.confdelsetcols)
         where c.conname = 'analytics_events_job_id_user_id_fkey'
+            and c.conrelid = 'public.analytics_events'::regclass
             and c.confdeltype = 'n'
     ),
     array['job_id']::name[],

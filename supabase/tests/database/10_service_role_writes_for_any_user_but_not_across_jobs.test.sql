@@ -1,6 +1,10 @@
 begin;
 select plan(8);
 
+-- Constraints are checked in the partition a row lands in, and its name is in the message: events
+-- with default ids land in this week's partition.
+select 'events_w' || to_char(date_trunc('week', now() at time zone 'UTC'), 'YYYYMMDD') as week_partition \gset
+
 -- setup: alice and bob, each with a job
 select tests.create_user('alice');
 select tests.create_user('bob');
@@ -33,21 +37,21 @@ select throws_ok(
         tests.get_user_id('alice')
     ),
     '23503',
-    'insert or update on table "analytics_events" violates foreign key constraint "analytics_events_job_id_user_id_fkey"',
+    format('insert or update on table "%s" violates foreign key constraint "analytics_events_job_id_user_id_fkey"', :'week_partition'),
     'even the service role cannot tie alice''s event to bob''s job'
 );
 select throws_ok(
     format(
         $$
-            insert into public.analytics_events (user_id, job_id, event_id, event, stage, properties, occurred_at)
-            values (%L, 'b2b2b2b2-0000-4000-8000-000000000001', gen_random_uuid(), 'stage_started', null, '{}', now())
+            insert into public.analytics_events (user_id, job_id, event, stage, properties, occurred_at)
+            values (%L, 'b2b2b2b2-0000-4000-8000-000000000001', 'stage_started', null, '{}', now())
             on conflict (user_id, event_id) do nothing
             returning event_id
         $$,
         tests.get_user_id('alice')
     ),
     '23503',
-    'insert or update on table "analytics_events" violates foreign key constraint "analytics_events_job_id_user_id_fkey"',
+    format('insert or update on table "%s" violates foreign key constraint "analytics_events_job_id_user_id_fkey"', :'week_partition'),
     'the upsert form is refused by the same foreign key'
 );
 select throws_ok(
@@ -59,7 +63,7 @@ select throws_ok(
         tests.get_user_id('alice')
     ),
     '23503',
-    'insert or update on table "analytics_events" violates foreign key constraint "analytics_events_job_id_user_id_fkey"',
+    format('insert or update on table "%s" violates foreign key constraint "analytics_events_job_id_user_id_fkey"', :'week_partition'),
     'the service role cannot reference a job that does not exist'
 );
 select throws_ok(
@@ -68,13 +72,13 @@ select throws_ok(
         values ('dddddddd-0000-4000-8000-000000000404', 'page_view')
     $$,
     '23503',
-    'insert or update on table "analytics_events" violates foreign key constraint "analytics_events_user_id_fkey"',
+    format('insert or update on table "%s" violates foreign key constraint "analytics_events_user_id_fkey"', :'week_partition'),
     'the service role cannot write for a user that does not exist'
 );
 select throws_ok(
     $$ insert into public.analytics_events (event) values ('page_view') $$,
     '23502',
-    'null value in column "user_id" of relation "analytics_events" violates not-null constraint',
+    format('null value in column "user_id" of relation "%s" violates not-null constraint', :'week_partition'),
     'the service role must name the user, as it has none of its own'
 );
 

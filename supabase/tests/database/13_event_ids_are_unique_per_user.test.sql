@@ -24,7 +24,7 @@ select tests.authenticate_as('alice');
 select throws_ok(
     $$ insert into public.analytics_events (event_id, event) values ('e0000000-0000-4000-8000-000000000001', 'alice_retry') $$,
     '23505',
-    'duplicate key value violates unique constraint "analytics_events_user_id_event_id_key"',
+    'duplicate key value violates unique constraint "events_after_pkey"',
     'the same user cannot store the same event_id twice'
 );
 select results_eq(

@@ -1,6 +1,10 @@
 begin;
 select plan(7);
 
+-- Constraints are checked in the partition a row lands in, and its name is in the message: events
+-- with default ids land in this week's partition.
+select 'events_w' || to_char(date_trunc('week', now() at time zone 'UTC'), 'YYYYMMDD') as week_partition \gset
+
 -- setup: alice and bob, each with a job; alice's extract took 100 ms
 select tests.create_user('alice');
 select tests.create_user('bob');
@@ -66,7 +70,7 @@ select throws_ok(
         tests.get_user_id('bob')
     ),
     '23503',
-    'insert or update on table "analytics_events" violates foreign key constraint "analytics_events_job_id_user_id_fkey"',
+    format('insert or update on table "%s" violates foreign key constraint "analytics_events_job_id_user_id_fkey"', :'week_partition'),
     'a worker cannot attach bob''s event to alice''s job'
 );
 

@@ -23,7 +23,7 @@ select lives_ok(
 select throws_ok(
     $$ insert into public.analytics_events (event_id, event) values ('e0000000-0000-4000-8000-000000000001', 'first') $$,
     '23505',
-    'duplicate key value violates unique constraint "analytics_events_user_id_event_id_key"',
+    'duplicate key value violates unique constraint "events_after_pkey"',
     'a plain insert of a stored event fails as a duplicate, not as rate_limited'
 );
 

@@ -9,11 +9,12 @@ select tests.create_user('alice');
 insert into private.ingest_limits (user_id, events_per_second, burst)
 values (tests.get_user_id('alice'), 1, 600);
 
--- The rows this transaction has inserted into analytics_events so far, written or rolled back.
+-- The rows this transaction has inserted into analytics_events so far, written or rolled back,
+-- in whichever of its partitions they landed.
 create function pg_temp.rows_written() returns bigint language sql as $$
-    select coalesce(sum(n_tup_ins), 0)::bigint
-    from pg_catalog.pg_stat_xact_user_tables
-    where relid = 'public.analytics_events'::regclass
+    select coalesce(sum(s.n_tup_ins), 0)::bigint
+    from pg_catalog.pg_stat_xact_user_tables as s
+    where s.relid in (select t.relid from pg_catalog.pg_partition_tree('public.analytics_events') as t)
 $$;
 grant execute on function pg_temp.rows_written() to authenticated;
 create temporary table written (label text primary key, rows_written bigint);
