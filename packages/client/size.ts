@@ -2,7 +2,7 @@
  * `deno task size`: fails when a bundle is over its budget minified and gzipped, and prints each
  * measured size either way.
  *
- * - `dist/track-event.js`, the core: 6 KiB (6144 bytes). It was 5 KiB until issue 15:
+ * - `dist/track-event.js`, the core: 6 KiB (6144 bytes). It was 5 KiB until
  *   acknowledging event by event, owner lookups per `track()`, and fuller reports cost ~900 B.
  * - `dist/track-event-analytics.js`, the core with the analytics layer (super properties,
  *   opt-out, `beforeSend`, context, sessions, debug): 7 KiB (7168 bytes).

@@ -11,7 +11,7 @@
 --
 -- Over any t seconds a user stores at most burst + rate * t events, plus one batch (the last one
 -- admitted). The long-run rate is unchanged. A statement of more new events than the burst is
--- still refused whole with 413, after its rows are counted: see the README's "Ingest limits".
+-- still refused whole with 413, after its rows are counted: see "Ingest limits" in docs/REFERENCE.md.
 
 -- The defaults (50 events/s, burst 10,000) and the per-user overrides, in one place, for every
 -- check. PL/pgSQL, not SQL: it runs on every insert, and PL/pgSQL keeps its plan per session

@@ -3,7 +3,7 @@
 -- insert's own statement (20261203020002) and can be recomputed from the raw events
 -- (20261203020003). They outlive raw-event retention: dropping old events never touches them.
 --
--- Semantics (the README's "Stage latency" reference): a stage of a job may run several times. The
+-- Semantics ("Stage latency" in docs/REFERENCE.md): a stage of a job may run several times. The
 -- latest run starts at the last stage_started; it ends at the first stage_completed or
 -- stage_failed at or after that start (at one instant, failed wins). Ends are summarised by the
 -- earliest, the latest, and the first at or after the latest start, which lets most arrivals,

@@ -1,5 +1,5 @@
 -- The latency views read the rollups instead of aggregating the user's whole history on every
--- read, with the defined semantics (the README's "Stage latency"): the latest run of each stage,
+-- read, with the defined semantics ("Stage latency" in docs/REFERENCE.md): the latest run of each stage,
 -- its status, attempts and end; failed runs counted apart; running ones too. Existing columns keep
 -- their names and places; new ones come after.
 

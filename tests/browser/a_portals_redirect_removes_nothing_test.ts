@@ -22,7 +22,7 @@ browserTest(
     const tracker = driverOf(await openTrackerPage(context));
     await tracker.start({ token: user.token, apiKey: db.env.anonKey, flushIntervalMs: 100 });
     const ids = await tracker.track(20, { stage: "behind-the-portal" });
-    // Two answers from the portal, or (as before issue 15) an emptied queue.
+    // Two answers from the portal, or (as an older SDK did) an emptied queue.
     await waitUntil(
       "two answers from the portal",
       async () => redirected >= 2 || (await tracker.stats()).queued === 0 || undefined,

@@ -41,7 +41,7 @@ browserTest(
         return asked > 0 && (await tab2.tokenAnswers()) === asked || undefined;
       },
     );
-    // Bob's events reach IndexedDB, owned, for the tab that may send; or, as before issue 15,
+    // Bob's events reach IndexedDB, owned, for the tab that may send; or, as an older SDK did,
     // the database, sent by tab 1.
     await waitUntil(
       "bob's events in IndexedDB or in the database",

@@ -1,5 +1,5 @@
 /**
- * The stage semantics of the README's "Stage latency" reference, computed straight from a set of
+ * The stage semantics of "Stage latency" in docs/REFERENCE.md, computed straight from a set of
  * raw events: the independent oracle that the rollup property test compares the database with.
  *
  * A stage of a job may run several times. The latest run starts at the last `stage_started`; it

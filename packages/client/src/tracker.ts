@@ -94,7 +94,7 @@ export function createCoreTracker<E = AnyEvents>(
       `Older than ${maxAgeMs} ms`,
     );
     enforceCap();
-    // Stored without an owner (by an SDK before issue 15, whose tab stopped before its lookup
+    // Stored without an owner (by an SDK older than the per-event owner lookups, whose tab stopped before its lookup
     // answered): nobody can name its user, and the current one may be someone else.
     drop(
       queue.list().filter((e) => e.sub === undefined && !owners.pending(e.id)).map((e) => e.id),

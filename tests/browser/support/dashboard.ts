@@ -79,7 +79,7 @@ export async function dashboardUrl(params: Record<string, string> = {}): Promise
 
 /**
  * Checks a percentile the page shows (an attribute's text) against the exact value: the range's
- * p50 and p95 come from log-bucket histograms, exact to within 1% (README, stage latency).
+ * p50 and p95 come from log-bucket histograms, exact to within 1% (docs/REFERENCE.md, "Stage latency").
  */
 export function assertPercentile(shown: string | null, exact: number, message: string): void {
   const value = Number(shown);
