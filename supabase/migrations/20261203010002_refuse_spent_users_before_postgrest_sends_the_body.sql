@@ -23,7 +23,8 @@ begin
 end;
 $$;
 
--- Called only by pgrst_hooks.check_request(), as the request's role.
+-- Called by pgrst_hooks.check_request(), which runs as the request's role: hence the grant to the
+-- API roles. It reads only the caller's own limiter state, so it reveals nothing of other users.
 revoke execute on function pgrst_hooks.refuse_spent_ingest() from public, anon, authenticated, service_role;
 grant execute on function pgrst_hooks.refuse_spent_ingest() to anon, authenticated, service_role;
 
