@@ -69,6 +69,10 @@ async function histograms(db: Fixtures, userId: string): Promise<string[]> {
     from rollups.stage_latency_days
     where user_id = ${userId} and runs <> 0
     union all
+    select concat_ws(' ', 'block', stage, day, status, block, runs)
+    from rollups.stage_latency_day_blocks
+    where user_id = ${userId} and runs <> 0
+    union all
     select concat_ws(' ', 'total', stage, status, bucket, runs)
     from rollups.stage_latency_totals
     where user_id = ${userId} and runs <> 0

@@ -1,5 +1,5 @@
 begin;
-select plan(11);
+select plan(12);
 
 -- setup: alice and bob each ran an extract stage on their own job
 select tests.create_user('alice');
@@ -51,6 +51,11 @@ select results_eq(
     $$ select status, sum(runs)::integer from rollups.stage_latency_days group by status $$,
     $$ values ('completed'::text, 1) $$,
     'alice reads only her own daily histogram rows'
+);
+select results_eq(
+    $$ select status, sum(runs)::integer from rollups.stage_latency_day_blocks group by status $$,
+    $$ values ('completed'::text, 1) $$,
+    'alice reads only her own daily block totals'
 );
 select results_eq(
     $$ select status, sum(runs)::integer from rollups.stage_latency_totals group by status $$,

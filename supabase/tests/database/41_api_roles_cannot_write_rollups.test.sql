@@ -1,5 +1,5 @@
 begin;
-select plan(21);
+select plan(24);
 
 -- setup: alice has a completed extract
 select tests.create_user('alice');
@@ -15,6 +15,8 @@ select table_privs_are('rollups', 'stage_latency_days', 'authenticated', array['
 select table_privs_are('rollups', 'stage_latency_totals', 'authenticated', array['SELECT'], 'authenticated may only select stage_latency_totals');
 select table_privs_are('rollups', 'job_stages', 'service_role', array['SELECT'], 'service_role may only select job_stages');
 select table_privs_are('rollups', 'stage_latency_days', 'service_role', array['SELECT'], 'service_role may only select stage_latency_days');
+select table_privs_are('rollups', 'stage_latency_day_blocks', 'authenticated', array['SELECT'], 'authenticated may only select stage_latency_day_blocks');
+select table_privs_are('rollups', 'stage_latency_day_blocks', 'service_role', array['SELECT'], 'service_role may only select stage_latency_day_blocks');
 select table_privs_are('rollups', 'stage_latency_totals', 'service_role', array['SELECT'], 'service_role may only select stage_latency_totals');
 select schema_privs_are('rollups', 'anon', array[]::text[], 'anon cannot use the rollups schema');
 select is_empty(
@@ -58,6 +60,11 @@ select throws_ok(
     $$ insert into rollups.stage_latency_days (user_id, stage, day, status, bucket, runs) values ((select auth.uid()), 'extract', '2026-01-02', 'completed', 1, 1) $$,
     '42501', 'permission denied for table stage_latency_days',
     'alice cannot add daily histogram rows'
+);
+select throws_ok(
+    $$ update rollups.stage_latency_day_blocks set runs = 1000 $$,
+    '42501', 'permission denied for table stage_latency_day_blocks',
+    'alice cannot inflate her daily block totals'
 );
 select throws_ok(
     $$ update rollups.stage_latency_totals set runs = 1000 $$,

@@ -51,6 +51,12 @@ select 'days', stage, status, bucket, sum(runs)
 from rollups.stage_latency_days
 where user_id = tests.get_user_id('alice')
 group by stage, status, bucket
+having sum(runs) <> 0
+union all
+select 'blocks', stage, status, block, sum(runs)
+from rollups.stage_latency_day_blocks
+where user_id = tests.get_user_id('alice')
+group by stage, status, block
 having sum(runs) <> 0;
 select rollups.rebuild_stage_rollups(tests.get_user_id('alice'));
 select set_eq(
@@ -65,6 +71,12 @@ select set_eq(
         from rollups.stage_latency_days
         where user_id = tests.get_user_id('alice')
         group by 1, 2, 3, 4
+        union all
+        select 'blocks', stage, status, block, sum(runs)
+        from rollups.stage_latency_day_blocks
+        where user_id = tests.get_user_id('alice')
+        group by 1, 2, 3, 4
+        having sum(runs) <> 0
     $$,
     'after the delete, the histograms equal a rebuild from the raw events'
 );

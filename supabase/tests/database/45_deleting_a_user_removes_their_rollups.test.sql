@@ -30,6 +30,8 @@ select is(
         from (
             select user_id from rollups.stage_latency_days
             union all
+            select user_id from rollups.stage_latency_day_blocks
+            union all
             select user_id from rollups.stage_latency_totals
         ) as h
         where h.user_id = (select id from bob)
