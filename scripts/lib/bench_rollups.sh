@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # `scripts/bench-db --rollups`: the stage-latency rollups at scale, sourced by scripts/bench-db
 # (which defines say, run_psql, median, BENCH_SQL, DB_URL and ROOT_DIR):
-#   1. insert throughput with the rollup trigger on and off, alternating statement by statement in
-#      one run, for a mixed workload (one event in 5 a stage event) and for stage events only;
+#   1. insert throughput with and without the rollup trigger, statement by statement in turn on two
+#      twin databases (no DDL between the arms), for a mixed workload (one event in 5 a stage event)
+#      and for stage events only;
 #   2. 1M events (1,000 users, the heavy user holding 10%) loaded with the trigger on, then every
 #      dashboard read through PostgREST, for the heavy user and a typical one;
 #   3. grown to 10M events (the heavy user holding 1M) with the trigger off, the rollups rebuilt,
@@ -140,7 +141,7 @@ rollups_bench() {
 
 ## Stage-latency rollups benchmark
 
-Insert throughput: ${INSERT_STATEMENTS:-400} statements of ${INSERT_BATCH:-100} events as authenticated, the rollup trigger on and off in turn, statement by statement (target: on >= 0.85x of off):
+Insert throughput: ${INSERT_STATEMENTS:-400} statements of ${INSERT_BATCH:-100} events as authenticated, sent in turn to twin databases with and without the rollup trigger (target: on >= 0.85x of off):
 
 | workload | trigger on: p10 / p50 / mean ms per statement | trigger off: p10 / p50 / mean | events/s at p50, on / off | on / off |
 | --- | --- | --- | --- | ---: |
