@@ -557,6 +557,73 @@ begin
 end;
 $$;
 
+-- A range's whole UTC days, [first_full_day, after_full_days), and where they begin and end; what
+-- lies in the range before first_full_at or from after_full_at on is its partial first and last
+-- day. Empty whole days when the range lies within one day.
+create function rollups.range_days(since timestamptz, until timestamptz)
+returns table (
+    first_full_day date,
+    after_full_days date,
+    first_full_at timestamptz,
+    after_full_at timestamptz
+)
+language sql
+stable
+security invoker
+-- One row, always: the planner's default guess of 1,000 would make each read look costly enough
+-- to be compiled by JIT, which takes longer than the read.
+rows 1
+set search_path = ''
+as $$
+    select
+        b.first_full_day,
+        b.after_full_days,
+        b.first_full_day::timestamp at time zone 'UTC',
+        b.after_full_days::timestamp at time zone 'UTC'
+    from (
+        select
+            (since at time zone 'UTC')::date
+                + case when since = (since at time zone 'UTC')::date::timestamp at time zone 'UTC' then 0 else 1 end
+                as first_full_day,
+            (until at time zone 'UTC')::date as after_full_days
+    ) as b
+$$;
+
+-- The caller's runs that ended in the range's partial first and last day, per UTC day, stage,
+-- outcome and bucket, from the job-stage rows (job_stages_user_id_ended_at_idx). Security invoker:
+-- the rollups' RLS narrows it to the caller.
+create function rollups.edge_day_runs(since timestamptz, until timestamptz)
+returns table (day date, stage text, status text, bucket integer, runs bigint)
+language sql
+stable
+security invoker
+-- At most two days of buckets; see range_days on why the estimate matters.
+rows 500
+set search_path = ''
+as $$
+    select s.run_day, s.stage, s.status, s.run_bucket, count(*)
+    from rollups.job_stages as s
+    cross join rollups.range_days(since, until) as g
+    where s.user_id = (select auth.uid())
+        and (
+            (s.ended_at >= since and s.ended_at < least(until, g.first_full_at))
+            or (
+                g.first_full_day <= g.after_full_days
+                and s.ended_at >= greatest(since, g.after_full_at)
+                and s.ended_at < until
+            )
+        )
+    group by 1, 2, 3, 4
+$$;
+
+-- Called by the range and trend figures as the reader.
+revoke execute on function rollups.range_days(timestamptz, timestamptz) from public, anon;
+grant execute on function rollups.range_days(timestamptz, timestamptz) to authenticated, service_role;
+
+-- Called by the range and trend figures as the reader.
+revoke execute on function rollups.edge_day_runs(timestamptz, timestamptz) from public, anon;
+grant execute on function rollups.edge_day_runs(timestamptz, timestamptz) to authenticated, service_role;
+
 -- The caller's runs that ended in [since, until), per stage: the completed and failed counts and
 -- the completed runs' nearest-rank p50 and p95 within 1%. Whole UTC days come from the block
 -- totals; the parts of the first and last day from the job-stage rows that ended there. The block
@@ -576,34 +643,12 @@ security invoker
 set search_path = ''
 as $$
     with edges as materialized (
-        select
-            b.first_full_day,
-            b.after_full_days,
-            b.first_full_day::timestamp at time zone 'UTC' as first_full_at,
-            b.after_full_days::timestamp at time zone 'UTC' as after_full_at
-        from (
-            select
-                (since at time zone 'UTC')::date
-                    + case when since = (since at time zone 'UTC')::date::timestamp at time zone 'UTC' then 0 else 1 end
-                    as first_full_day,
-                (until at time zone 'UTC')::date as after_full_days
-        ) as b
+        select * from rollups.range_days(since, until)
     ),
-    -- Runs that ended in the partial first and last days.
     edge_runs as materialized (
-        select s.stage, s.status, s.run_bucket as bucket, count(*) as runs
-        from rollups.job_stages as s
-        cross join edges as g
-        where s.user_id = (select auth.uid())
-            and (
-                (s.ended_at >= since and s.ended_at < least(until, g.first_full_at))
-                or (
-                    g.first_full_day <= g.after_full_days
-                    and s.ended_at >= greatest(since, g.after_full_at)
-                    and s.ended_at < until
-                )
-            )
-        group by 1, 2, 3
+        select e.stage, e.status, e.bucket, sum(e.runs) as runs
+        from rollups.edge_day_runs(since, until) as e
+        group by e.stage, e.status, e.bucket
     ),
     ranked as materialized (
         select
@@ -728,33 +773,10 @@ security invoker
 set search_path = ''
 as $$
     with edges as materialized (
-        select
-            b.first_full_day,
-            b.after_full_days,
-            b.first_full_day::timestamp at time zone 'UTC' as first_full_at,
-            b.after_full_days::timestamp at time zone 'UTC' as after_full_at
-        from (
-            select
-                (since at time zone 'UTC')::date
-                    + case when since = (since at time zone 'UTC')::date::timestamp at time zone 'UTC' then 0 else 1 end
-                    as first_full_day,
-                (until at time zone 'UTC')::date as after_full_days
-        ) as b
+        select * from rollups.range_days(since, until)
     ),
     edge_runs as materialized (
-        select s.run_day as day, s.stage, s.status, s.run_bucket as bucket, count(*) as runs
-        from rollups.job_stages as s
-        cross join edges as g
-        where s.user_id = (select auth.uid())
-            and (
-                (s.ended_at >= since and s.ended_at < least(until, g.first_full_at))
-                or (
-                    g.first_full_day <= g.after_full_days
-                    and s.ended_at >= greatest(since, g.after_full_at)
-                    and s.ended_at < until
-                )
-            )
-        group by 1, 2, 3, 4
+        select * from rollups.edge_day_runs(since, until)
     ),
     -- Each day's blocks with their running sums: a whole day's straight from the block totals, in
     -- their primary key's order; a partial day's from its edge runs.
