@@ -1,8 +1,9 @@
 -- Range and trend reads in O(days x stages x blocks), not O(days x stages x buckets): the daily
 -- histograms get block totals, one row per 16 adjacent buckets, kept beside them in the same
 -- statement. A read first ranks the blocks, then opens only the block that holds each percentile's
--- rank: one index probe per day of 16 buckets at most. For a user with 1M events, 30 days read about
--- 2,000 block rows and 600 bucket rows instead of 23,000 bucket rows.
+-- rank: one index probe per day of 16 buckets at most. For a user with 1M events, a 30-day range
+-- reads about 3,400 block rows and 4,700 bucket rows (10 percentiles' blocks over 30 days) instead
+-- of 23,000 bucket rows.
 --
 -- Also: the insert trigger's rare raw-event lookup moves into a function, so that the trigger's
 -- plan no longer holds one index probe per partition of analytics_events that it almost never runs.

@@ -1,5 +1,5 @@
 begin;
-select plan(5);
+select plan(6);
 
 -- setup: alice runs the same stage history on two jobs: in time order in one statement on job 1,
 -- and one event per statement in a scrambled order, with resent duplicates, on job 2
@@ -40,6 +40,11 @@ select pg_temp.send(6);
 select pg_temp.send(2);
 select pg_temp.send(6);
 select pg_temp.send(3);
+select is(
+    (select ended_at from rollups.job_stages where job_id = 'a1a1a1a1-0000-4000-8000-000000000002'),
+    '2026-01-01T00:00:20Z'::timestamptz,
+    'a start between stored ends takes its end from the raw events: the completion at 20 s'
+);
 select pg_temp.send(5);
 select pg_temp.send(1);
 select pg_temp.send(4);
