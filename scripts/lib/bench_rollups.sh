@@ -12,21 +12,14 @@
 #   GROW_CHUNKS (9: each adds 1M events), SCALE_USERS (1000), and per user and chunk HEAVY_JOBS
 #   (4000), HEAVY_FILLER (60000), TYPICAL_JOBS (2), TYPICAL_FILLER (880).
 
-# A database of the same server as DB_URL, by name.
-rollups_db_url() {
-    printf '%s/%s' "${DB_URL%%\?*}" "$1" | sed -E 's#/[^/]+/([^/]+)$#/\1#'
-}
-
 # Two twin databases migrated from this checkout, with one bench user, 1,000 jobs and no ingest
 # limit: ROLLUPS_ON with the rollup trigger, ROLLUPS_OFF a copy without it.
 rollups_twin_databases() {
     local on_url
     ROLLUPS_ON=track_event_rollups_bench_on ROLLUPS_OFF=track_event_rollups_bench_off
-    on_url="$(rollups_db_url "$ROLLUPS_ON")"
+    on_url="$(database_url "$DB_URL" "$ROLLUPS_ON")"
     rollups_drop_twins
-    run_psql -c "create database $ROLLUPS_ON"
-    psql "$on_url" -X -q -f "$ROOT_DIR/scripts/local/bootstrap.sql" >/dev/null 2>&1
-    (cd "$ROOT_DIR" && "$SUPABASE_CLI" migration up --db-url "$on_url?sslmode=disable") >/dev/null 2>&1
+    create_migrated_database "$DB_URL" "$ROLLUPS_ON"
     psql "$on_url" -X -q -v ON_ERROR_STOP=1 -v prefix=insert -v users=1 -v jobs_per_user=1000 \
         -f "$BENCH_SQL/create_users.sql"
     psql "$on_url" -X -q -v ON_ERROR_STOP=1 -c "insert into private.ingest_limits
@@ -34,7 +27,7 @@ rollups_twin_databases() {
     # pg_cron's scheduler may hold a connection to any database; a template must have none.
     psql "$on_url" -X -q -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()" >/dev/null
     run_psql -c "create database $ROLLUPS_OFF template $ROLLUPS_ON"
-    psql "$(rollups_db_url "$ROLLUPS_OFF")" -X -q -v ON_ERROR_STOP=1 \
+    psql "$(database_url "$DB_URL" "$ROLLUPS_OFF")" -X -q -v ON_ERROR_STOP=1 \
         -c 'drop trigger roll_up_stage_events on public.analytics_events'
     ROLLUPS_UID="$(psql "$on_url" -X -At -c "select id from auth.users where raw_user_meta_data ->> 'bench_prefix' = 'insert'")"
 }
@@ -51,8 +44,8 @@ rollups_insert_bench() {
     for every in 5 1; do
         say "rollups part 1: $statements statements of $batch events, one in $every a stage event, each twin in turn"
         (cd "$ROOT_DIR" && "$(deno_bin)" run --allow-net=127.0.0.1 --allow-env --allow-read \
-            scripts/load/rollup_insert_bench.ts --on "$(rollups_db_url "$ROLLUPS_ON")" \
-            --off "$(rollups_db_url "$ROLLUPS_OFF")" --user "$ROLLUPS_UID" \
+            scripts/load/rollup_insert_bench.ts --on "$(database_url "$DB_URL" "$ROLLUPS_ON")" \
+            --off "$(database_url "$DB_URL" "$ROLLUPS_OFF")" --user "$ROLLUPS_UID" \
             --statements "$statements" --batch "$batch" --stage-every "$every") |
             awk -v every="$every" -v batch="$batch" '
                 { p10[$1] = $3; p50[$1] = $4; mean[$1] = $5; n[$1] = $2 }

@@ -101,3 +101,18 @@ save_ports() {
 : "\${STACK_REPLICA_PORT:=$REPLICA_PORT}"
 PORTS
 }
+
+# The URL of database NAME on the server of the database URL SERVER_URL.
+database_url() { # server_url name
+    printf '%s/%s' "${1%%\?*}" "$2" | sed -E 's#/[^/]+/([^/]+)$#/\1#'
+}
+
+# Creates database NAME on the server of SERVER_URL with the stack's Supabase-compatible bootstrap
+# and this checkout's migrations: the benchmarks' scratch databases and twins.
+create_migrated_database() { # server_url name
+    local url
+    url="$(database_url "$1" "$2")"
+    psql "$1" -X -q -v ON_ERROR_STOP=1 -c "create database $2" >/dev/null
+    psql "$url" -X -q -f "$ROOT_DIR/scripts/local/bootstrap.sql" >/dev/null 2>&1
+    (cd "$ROOT_DIR" && "$SUPABASE_CLI" migration up --db-url "$url?sslmode=disable") >/dev/null 2>&1
+}

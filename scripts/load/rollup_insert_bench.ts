@@ -22,6 +22,7 @@
  */
 import { parseArgs } from "node:util";
 import postgres from "postgres";
+import { quantile } from "./workload.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -100,16 +101,10 @@ try {
   }
 }
 
-function quantile(sorted: number[], q: number): number {
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at), high = Math.ceil(at);
-  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
-}
 for (const [name, arm] of Object.entries(arms)) {
-  const sorted = [...arm.samples].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  const mean = arm.samples.reduce((a, b) => a + b, 0) / arm.samples.length;
   console.log(
-    [name, sorted.length, quantile(sorted, 0.1), quantile(sorted, 0.5), mean]
+    [name, arm.samples.length, quantile(arm.samples, 0.1), quantile(arm.samples, 0.5), mean]
       .map((v) => typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : String(v))
       .join(" "),
   );
