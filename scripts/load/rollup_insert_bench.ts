@@ -6,10 +6,17 @@
  * re-plan the trigger's statement, a cost no production insert pays.
  *
  * Each statement stores `--batch` events for the bench user as `authenticated` (through the insert
- * policy and the ingest limiter), one event in `--stage-every` a stage event (a start or a
- * completion over the user's jobs and five stages), the others page views; it is timed in the
- * server, and all of an arm's statements run in one transaction that is rolled back. Prints one
- * line per arm: `arm statements p10 p50 mean` in milliseconds per statement.
+ * policy and the ingest limiter) in its own transaction, as each request of the function does: one
+ * event in `--stage-every` is a stage event, the others page views. Stage events are as a pipeline
+ * sends them: a stage starts in one statement and completes in the next, with latencies spread from
+ * 1 ms to 10 minutes, so that each completion moves its run into another histogram bucket. (Runs that
+ * start and complete in one statement, all with one latency, would leave the histograms unchanged
+ * and flatter the trigger; one transaction for all statements would make every histogram row a
+ * chain of versions no vacuum may prune, and wrong the other way.)
+ *
+ * Each statement is timed twice: in the server (the insert and its triggers) and by the client (the
+ * round trip, commit included: what a request waits for). Prints one line per arm and timing:
+ * `arm timing statements p10 p50 mean` in milliseconds per statement.
  *
  * `scripts/bench-db --rollups` runs it (scripts/lib/bench_rollups.sh); by hand:
  *
@@ -43,7 +50,10 @@ const batch = Number(args.batch);
 const stageEvery = Number(args["stage-every"]);
 
 // The statement, as a function of the connection's own, so that its plan is cached once per
-// session and the timing covers the insert and its triggers only.
+// session and the server's timing covers the insert and its triggers only. Statement n holds stage
+// events serial n * per .. (n + 1) * per - 1 (per = batch / stage_every): even serials start pair
+// serial / 2, odd ones complete the pair started one statement earlier. A pair is one run of a job's
+// stage: jobs in turn, the stage changing each time the jobs come round again.
 const TIMED_INSERT = `
 create function pg_temp.timed_insert(bench_user uuid, n integer, batch integer, stage_every integer)
 returns double precision
@@ -51,24 +61,34 @@ language plpgsql
 as $$
 declare
     job_ids uuid[];
+    lag integer := batch / stage_every / 2;
     started timestamptz;
 begin
     select array_agg(j.id order by j.id) into job_ids from public.jobs as j where j.user_id = bench_user;
+    perform pg_catalog.set_config(
+        'request.jwt.claims', pg_catalog.json_build_object('sub', bench_user, 'role', 'authenticated')::text, true);
     set local role authenticated;
     started := clock_timestamp();
     insert into public.analytics_events (user_id, job_id, event, stage, properties, occurred_at)
     select
         bench_user,
-        case when g % stage_every = 0 then job_ids[1 + (g / stage_every / 10) % cardinality(job_ids)] end,
-        case
-            when g % stage_every <> 0 then 'page_view'
-            when (g / stage_every) % 2 = 0 then 'stage_started'
-            else 'stage_completed'
-        end,
-        case when g % stage_every = 0 then 'stage_' || (g / stage_every / 2) % 5 end,
+        case when s.pair is not null then job_ids[1 + s.pair % cardinality(job_ids)] end,
+        case when s.pair is null then 'page_view' when s.serial % 2 = 0 then 'stage_started' else 'stage_completed' end,
+        case when s.pair is not null then 'stage_' || (s.pair / cardinality(job_ids)) % 5 end,
         jsonb_build_object('i', g),
-        now() + g * interval '1 millisecond'
-    from generate_series(n * batch, (n + 1) * batch - 1) as g;
+        -- a completion's latency: 1 ms to 10 min, log-spread over the serials
+        now() + case when s.serial % 2 = 1 then pg_catalog.exp(pg_catalog.ln(600000) * ((s.serial::bigint * 7919) % 1000) / 1000.0) else 0 end
+            * interval '1 millisecond'
+    from generate_series(n * batch, (n + 1) * batch - 1) as g,
+        lateral (select g / stage_every as serial) as k,
+        lateral (
+            select k.serial,
+                case
+                    when g % stage_every <> 0 then null
+                    when k.serial % 2 = 0 then k.serial / 2
+                    when k.serial / 2 - lag >= 0 then k.serial / 2 - lag
+                end as pair
+        ) as s;
     return pg_catalog.date_part('epoch', clock_timestamp() - started) * 1000;
 end;
 $$`;
@@ -77,10 +97,7 @@ async function openArm(url: string) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const session = await sql.reserve();
   await session.unsafe(TIMED_INSERT);
-  await session`begin`;
-  const claims = JSON.stringify({ sub: args.user, role: "authenticated" });
-  await session`select set_config('request.jwt.claims', ${claims}, true)`;
-  return { sql, session, samples: [] as number[] };
+  return { sql, session, server: [] as number[], roundTrip: [] as number[] };
 }
 
 const arms = { on: await openArm(args.on), off: await openArm(args.off) };
@@ -89,23 +106,29 @@ try {
     // on, off, off, on, on, off, ...: neither arm always runs first
     const first = (Math.floor(n / 2) + n) % 2 === 0 ? "on" : "off";
     const arm = arms[first];
+    const sent = performance.now();
+    // each arm stores the same statements in the same order: 0, 1, 2, ...
     const [row] = await arm.session`
-      select pg_temp.timed_insert(${args.user}::uuid, ${n}, ${batch}, ${stageEvery}) as ms`;
-    arm.samples.push(Number(row.ms));
+      select pg_temp.timed_insert(${args.user}::uuid, ${arm.server.length}, ${batch}, ${stageEvery}) as ms`;
+    arm.roundTrip.push(performance.now() - sent);
+    arm.server.push(Number(row.ms));
   }
 } finally {
   for (const arm of Object.values(arms)) {
-    await arm.session`rollback`.catch(() => {});
     arm.session.release();
     await arm.sql.end();
   }
 }
 
-for (const [name, arm] of Object.entries(arms)) {
-  const mean = arm.samples.reduce((a, b) => a + b, 0) / arm.samples.length;
+const line = (name: string, timing: string, samples: number[]) => {
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   console.log(
-    [name, arm.samples.length, quantile(arm.samples, 0.1), quantile(arm.samples, 0.5), mean]
+    [name, timing, samples.length, quantile(samples, 0.1), quantile(samples, 0.5), mean]
       .map((v) => typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : String(v))
       .join(" "),
   );
+};
+for (const [name, arm] of Object.entries(arms)) {
+  line(name, "server", arm.server);
+  line(name, "round_trip", arm.roundTrip);
 }
