@@ -81,11 +81,13 @@ async function timedRead(name: Name): Promise<{ ms: number; rows: number }> {
   const { data, error } = await QUERIES[name](supabase, scope);
   const ms = performance.now() - started;
   if (error) throw new Error(`${name} failed: ${error.code} ${error.message}`);
-  // A range may hold no run for a light user; the page of jobs never may.
-  if (name === "jobs_page" && !data?.length) {
+  // A single row (the job count) is one row; none when the user has no row.
+  const rows = Array.isArray(data) ? data.length : data ? 1 : 0;
+  // A range may hold no run for a light user; the page of jobs and its count never may.
+  if ((name === "jobs_page" || name === "job_count") && !rows) {
     throw new Error(`${name} returned no rows: does user ${args.user} have events in this stack?`);
   }
-  return { ms, rows: data?.length ?? 0 };
+  return { ms, rows };
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -1,8 +1,8 @@
 /**
  * One refresh of the dashboard: the reads the page shows, on the user's own client, and what
  * their answers mean. Row level security narrows every read to the token's user. The page of
- * jobs, the range's figures and the latest events are read at once; then the stages of exactly
- * the jobs on the page.
+ * jobs, their count, the range's figures and the latest events are read at once; then the stages
+ * of exactly the jobs on the page.
  *
  * @example
  * ```ts
@@ -14,6 +14,7 @@ import type { DashboardData } from "./model.ts";
 import { pageCount } from "./paging.ts";
 import {
   type DashboardClient,
+  jobCount,
   jobsPage,
   latestEvents,
   stagesInRange,
@@ -50,33 +51,35 @@ export async function loadDashboard(
   now = new Date(),
 ): Promise<DashboardState> {
   const { since, until, firstDay } = rangeBounds(view.range, now);
-  const [firstPage, summary, trend, events] = await Promise.all([
+  const [asked, count, summary, trend, events] = await Promise.all([
     jobsPage(client, view.page),
+    jobCount(client),
     stagesInRange(client, since, until),
     stageTrend(client, firstDay, until),
     latestEvents(client),
   ]);
-  let jobs = firstPage;
+  const totalJobs = count.data?.jobs ?? 0;
+  let jobs = asked;
   let page = view.page;
-  // Past the last page (jobs were deleted, or a stale link), PostgREST answers 416 and no count:
-  // the first page tells the count, and the last page is shown instead.
-  if (jobs.status === 416 && page > 1) {
-    const first = await jobsPage(client, 1);
-    page = pageCount(first.count ?? 0);
-    jobs = page === 1 ? first : await jobsPage(client, page);
+  // Past the last page (jobs were deleted, or a stale link): the last page is shown instead.
+  // PostgREST answers such a range with no rows (or 416 where it knows the count).
+  const lastPage = pageCount(totalJobs);
+  if (page > lastPage && (jobs.status === 416 || (!jobs.error && !jobs.data?.length))) {
+    page = lastPage;
+    jobs = await jobsPage(client, page);
   }
   const ids = (jobs.data ?? []).map((job) => job.id);
   const stages = ids.length
     ? await stagesOfJobs(client, ids)
     : { data: [], error: null, status: 200 };
-  const problem = classify([jobs, summary, trend, events, stages]);
+  const problem = classify([jobs, count, summary, trend, events, stages]);
   if (problem) return problem;
   return {
     kind: "ready",
     data: {
       page,
       jobs: jobs.data ?? [],
-      totalJobs: jobs.count ?? 0,
+      totalJobs,
       stages: (stages.data ?? []).map(toStageRun),
       summary: summary.data ?? [],
       trend: trend.data ?? [],

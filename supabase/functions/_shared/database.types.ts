@@ -88,6 +88,21 @@ export type Database = {
       };
     };
     Views: {
+      job_counts: {
+        Row: {
+          jobs: number | null;
+          user_id: string | null;
+        };
+        Insert: {
+          jobs?: number | null;
+          user_id?: string | null;
+        };
+        Update: {
+          jobs?: number | null;
+          user_id?: string | null;
+        };
+        Relationships: [];
+      };
       job_stage_latency: {
         Row: {
           attempts: number | null;
