@@ -10,6 +10,20 @@
 --
 -- The runs taken out are a subset of the day's runs, so every bucket and block count stays at or
 -- above zero and the nearest ranks are those of the runs in the range, exactly as before.
+--
+-- Also: the range helpers (range_days, range_parts, range_histogram_window, edge_day_runs) set no
+-- search_path any more, so that the planner inlines them into the figures' queries. A SQL function
+-- with a SET clause is planned apart on every call: about 1 ms per helper per read, a fifth of a
+-- typical user's whole range read. Inlined, they are parsed under their caller's empty search_path;
+-- called directly, they run as the caller, who can only shadow names for themselves.
+
+-- And the range and trend figures are PL/pgSQL now, with a generic plan: a SQL function's query
+-- is planned on every call, which for these (a dozen CTEs, the helpers inlined) took 2 to 6 ms
+-- per read, more than many reads themselves. PL/pgSQL keeps the plan for the connection's life,
+-- and PostgREST keeps its connections. The plan does not depend on the bounds: every read goes
+-- through the user's index ranges whatever the range.
+
+alter function rollups.range_days(timestamptz, timestamptz) reset search_path;
 
 -- A range's partial days: the UTC days that [since, until) covers only in part (two at most), the
 -- part covered, and whether the day is read whole, less the runs outside the part (`whole_day`),
@@ -22,7 +36,6 @@ stable
 security invoker
 -- Two rows at most; see range_days on why the estimate matters.
 rows 2
-set search_path = ''
 as $$
     with bounds as (
         select
@@ -74,7 +87,6 @@ stable
 security invoker
 -- At most two days of buckets; see range_days on why the estimate matters.
 rows 500
-set search_path = ''
 as $$
     select s.run_day, s.stage, s.status, s.run_bucket, sum(i.sign)::bigint
     from rollups.range_parts(since, until) as p
@@ -105,7 +117,6 @@ stable
 security invoker
 -- One row, always; see range_days on why the estimate matters.
 rows 1
-set search_path = ''
 as $$
     select
         g.first_full_day - case when w.lower_whole then 1 else 0 end,
@@ -136,128 +147,135 @@ returns table (
     p50_ms double precision,
     p95_ms double precision
 )
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
+-- See the note at the top: one plan per connection, not one per call.
+set plan_cache_mode = force_generic_plan
 as $$
-    with histogram_window as materialized (
-        select * from rollups.range_histogram_window(since, until)
-    ),
-    edge_runs as materialized (
-        select e.stage, e.status, e.bucket, sum(e.runs) as runs
-        from rollups.edge_day_runs(since, until) as e
-        group by e.stage, e.status, e.bucket
-    ),
-    ranked as materialized (
-        select
-            k.stage,
-            k.status,
-            k.block,
-            k.runs,
-            sum(k.runs) over (partition by k.stage, k.status order by k.block) as runs_so_far,
-            sum(k.runs) over (partition by k.stage, k.status) as status_runs
-        from (
-            select u.stage, u.status, u.block, sum(u.runs) as runs
+#variable_conflict use_column
+begin
+    return query
+        with histogram_window as materialized (
+            select * from rollups.range_histogram_window(since, until)
+        ),
+        edge_runs as materialized (
+            select e.stage, e.status, e.bucket, sum(e.runs) as runs
+            from rollups.edge_day_runs(since, until) as e
+            group by e.stage, e.status, e.bucket
+        ),
+        ranked as materialized (
+            select
+                k.stage,
+                k.status,
+                k.block,
+                k.runs,
+                sum(k.runs) over (partition by k.stage, k.status order by k.block) as runs_so_far,
+                sum(k.runs) over (partition by k.stage, k.status) as status_runs
             from (
-                select d.stage, d.status, d.block, d.runs
-                from rollups.stage_latency_day_blocks as d
-                cross join histogram_window as g
-                where d.user_id = (select auth.uid())
-                    and d.day >= g.first_day
-                    and d.day < g.after_days
-                union all
-                select e.stage, e.status, e.bucket >> 4, e.runs
-                from edge_runs as e
-            ) as u
-            group by u.stage, u.status, u.block
-        ) as k
-    ),
-    counts as (
-        select
-            r.stage,
-            coalesce(max(r.status_runs) filter (where r.status = 'completed'), 0)::bigint as completed_count,
-            coalesce(max(r.status_runs) filter (where r.status = 'failed'), 0)::bigint as failed_count
-        from ranked as r
-        group by r.stage
-        having sum(r.runs) > 0
-    ),
-    -- Per stage and quantile, the block that holds the nearest rank (the one whose running sum
-    -- first reaches it), and the rank inside that block.
-    targets as (
-        select r.stage, q.q, r.block, q.rank - (r.runs_so_far - r.runs) as rank_in_block
-        from ranked as r
-        cross join lateral (
-            values
-                (0.5::double precision, greatest(pg_catalog.ceil(0.5 * r.status_runs), 1)),
-                (0.95::double precision, greatest(pg_catalog.ceil(0.95 * r.status_runs), 1))
-        ) as q (q, rank)
-        where r.status = 'completed'
-            and r.runs_so_far >= q.rank
-            and r.runs_so_far - r.runs < q.rank
-    ),
-    target_buckets as (
-        select t.stage, t.q, t.rank_in_block, x.bucket, sum(x.runs) as runs
-        from targets as t
-        cross join lateral (
-            select d.bucket, d.runs
-            from histogram_window as g
-            cross join pg_catalog.generate_series(
-                g.first_day::timestamp,
-                g.after_days::timestamp - interval '1 day',
-                interval '1 day'
-            ) as histogram_day (at)
-            -- One index probe per day: a block has 16 buckets, and the limit keeps the planner
-            -- from flattening the probes into one scan of every day's buckets.
+                select u.stage, u.status, u.block, sum(u.runs) as runs
+                from (
+                    select d.stage, d.status, d.block, d.runs
+                    from rollups.stage_latency_day_blocks as d
+                    cross join histogram_window as g
+                    where d.user_id = (select auth.uid())
+                        and d.day >= g.first_day
+                        and d.day < g.after_days
+                    union all
+                    select e.stage, e.status, e.bucket >> 4, e.runs
+                    from edge_runs as e
+                ) as u
+                group by u.stage, u.status, u.block
+            ) as k
+        ),
+        counts as (
+            select
+                r.stage,
+                coalesce(max(r.status_runs) filter (where r.status = 'completed'), 0)::bigint as completed_count,
+                coalesce(max(r.status_runs) filter (where r.status = 'failed'), 0)::bigint as failed_count
+            from ranked as r
+            group by r.stage
+            having sum(r.runs) > 0
+        ),
+        -- Per stage and quantile, the block that holds the nearest rank (the one whose running sum
+        -- first reaches it), and the rank inside that block.
+        targets as (
+            select r.stage, q.q, r.block, q.rank - (r.runs_so_far - r.runs) as rank_in_block
+            from ranked as r
             cross join lateral (
-                select o.bucket, o.runs
-                from rollups.stage_latency_days as o
-                where o.user_id = (select auth.uid())
-                    and o.day = histogram_day.at::date
-                    and o.stage = t.stage
-                    and o.status = 'completed'
-                    and o.bucket >= t.block * 16
-                    and o.bucket < t.block * 16 + 16
-                limit 16
-            ) as d
-            union all
-            select e.bucket, e.runs
-            from edge_runs as e
-            where e.stage = t.stage
-                and e.status = 'completed'
-                and e.bucket >> 4 = t.block
-        ) as x
-        group by t.stage, t.q, t.rank_in_block, x.bucket
-    ),
-    picked as (
-        select distinct on (b.stage, b.q)
-            b.stage,
-            b.q,
-            -- A bucket's middle value, as rollups.bucket_latency_ms computes it.
-            case when b.bucket = -32767 then 0 else 2 * pg_catalog.power(1.02::double precision, b.bucket) / 2.02 end
-                as latency_ms
-        from (
-            select tb.*, sum(tb.runs) over (partition by tb.stage, tb.q order by tb.bucket) as runs_so_far
-            from target_buckets as tb
-        ) as b
-        where b.runs_so_far >= b.rank_in_block
-        order by b.stage, b.q, b.bucket
-    )
-    select c.stage, c.completed_count, c.failed_count, p50.latency_ms, p95.latency_ms
-    from counts as c
-    left join picked as p50
-        on p50.stage = c.stage
-        and p50.q = 0.5
-    left join picked as p95
-        on p95.stage = c.stage
-        and p95.q = 0.95
-    order by c.stage
+                values
+                    (0.5::double precision, greatest(pg_catalog.ceil(0.5 * r.status_runs), 1)),
+                    (0.95::double precision, greatest(pg_catalog.ceil(0.95 * r.status_runs), 1))
+            ) as q (q, rank)
+            where r.status = 'completed'
+                and r.runs_so_far >= q.rank
+                and r.runs_so_far - r.runs < q.rank
+        ),
+        target_buckets as (
+            select t.stage, t.q, t.rank_in_block, x.bucket, sum(x.runs) as runs
+            from targets as t
+            cross join lateral (
+                select d.bucket, d.runs
+                from histogram_window as g
+                cross join pg_catalog.generate_series(
+                    g.first_day::timestamp,
+                    g.after_days::timestamp - interval '1 day',
+                    interval '1 day'
+                ) as histogram_day (at)
+                -- One index probe per day: a block has 16 buckets, and the limit keeps the planner
+                -- from flattening the probes into one scan of every day's buckets.
+                cross join lateral (
+                    select o.bucket, o.runs
+                    from rollups.stage_latency_days as o
+                    where o.user_id = (select auth.uid())
+                        and o.day = histogram_day.at::date
+                        and o.stage = t.stage
+                        and o.status = 'completed'
+                        and o.bucket >= t.block * 16
+                        and o.bucket < t.block * 16 + 16
+                    limit 16
+                ) as d
+                union all
+                select e.bucket, e.runs
+                from edge_runs as e
+                where e.stage = t.stage
+                    and e.status = 'completed'
+                    and e.bucket >> 4 = t.block
+            ) as x
+            group by t.stage, t.q, t.rank_in_block, x.bucket
+        ),
+        picked as (
+            select distinct on (b.stage, b.q)
+                b.stage,
+                b.q,
+                -- A bucket's middle value, as rollups.bucket_latency_ms computes it.
+                case when b.bucket = -32767 then 0 else 2 * pg_catalog.power(1.02::double precision, b.bucket) / 2.02 end
+                    as latency_ms
+            from (
+                select tb.*, sum(tb.runs) over (partition by tb.stage, tb.q order by tb.bucket) as runs_so_far
+                from target_buckets as tb
+            ) as b
+            where b.runs_so_far >= b.rank_in_block
+            order by b.stage, b.q, b.bucket
+        )
+        select c.stage, c.completed_count, c.failed_count, p50.latency_ms, p95.latency_ms
+        from counts as c
+        left join picked as p50
+            on p50.stage = c.stage
+            and p50.q = 0.5
+        left join picked as p95
+            on p95.stage = c.stage
+            and p95.q = 0.95
+        order by c.stage;
+end;
 $$;
 
--- The same figures per UTC day and stage. A whole day's blocks come straight from the block
--- totals, ranked, then the block that holds each percentile's rank is opened (one index probe of 16
--- buckets at most). A partial day's blocks and buckets are its histogram's, when it is read whole,
--- plus its runs added or taken out.
+-- The same figures per UTC day and stage. A day read whole, with no runs to take out, has its
+-- blocks straight from the block totals, ranked, then the block that holds each percentile's rank
+-- opened (one index probe of 16 buckets at most): every whole day, and today in a trend up to now
+-- unless a run ended after now. A partial day's blocks and buckets are its histogram's, when it is
+-- read whole, plus its runs added or taken out.
 create or replace function rollups.daily_latency_figures(since timestamptz, until timestamptz)
 returns table (
     day date,
@@ -267,168 +285,180 @@ returns table (
     p50_ms double precision,
     p95_ms double precision
 )
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
+-- See the note at the top: one plan per connection, not one per call.
+set plan_cache_mode = force_generic_plan
 as $$
-    with edges as materialized (
-        select * from rollups.range_days(since, until)
-    ),
-    -- The partial days read whole (two at most), as an array for index probes.
-    whole_partial_days as materialized (
-        select array(select p.day from rollups.range_parts(since, until) as p where p.whole_day) as days
-    ),
-    edge_runs as materialized (
-        select * from rollups.edge_day_runs(since, until)
-    ),
-    -- Each day's blocks with their running sums: a whole day's straight from the block totals, in
-    -- their primary key's order; a partial day's from its histogram when read whole and its runs.
-    ranked as materialized (
-        select
-            d.day,
-            d.stage,
-            d.status,
-            d.block,
-            d.runs,
-            sum(d.runs) over (partition by d.day, d.stage, d.status order by d.block) as runs_so_far,
-            sum(d.runs) over (partition by d.day, d.stage, d.status) as status_runs,
-            true as whole_day
-        from rollups.stage_latency_day_blocks as d
-        cross join edges as g
-        where d.user_id = (select auth.uid())
-            and d.day >= g.first_full_day
-            and d.day < g.after_full_days
-        union all
-        select
-            e.day,
-            e.stage,
-            e.status,
-            e.block,
-            e.runs,
-            sum(e.runs) over (partition by e.day, e.stage, e.status order by e.block),
-            sum(e.runs) over (partition by e.day, e.stage, e.status),
-            false
-        from (
-            select x.day, x.stage, x.status, x.block, sum(x.runs) as runs
-            from (
-                select d.day, d.stage, d.status, d.block, d.runs
-                from rollups.stage_latency_day_blocks as d
-                cross join whole_partial_days as w
-                where d.user_id = (select auth.uid())
-                    and d.day = any (w.days)
-                union all
-                select r.day, r.stage, r.status, r.bucket >> 4, r.runs
-                from edge_runs as r
-            ) as x
-            group by 1, 2, 3, 4
-        ) as e
-    ),
-    counts as (
-        select
-            r.day,
-            r.stage,
-            coalesce(max(r.status_runs) filter (where r.status = 'completed'), 0)::bigint as completed_count,
-            coalesce(max(r.status_runs) filter (where r.status = 'failed'), 0)::bigint as failed_count
-        from ranked as r
-        group by r.day, r.stage
-        having sum(r.runs) > 0
-    ),
-    -- Per day, stage and quantile, the block whose running sum first reaches the nearest rank, and
-    -- the rank inside it.
-    targets as (
-        select r.day, r.stage, r.whole_day, t.q, r.block, t.rank - (r.runs_so_far - r.runs) as rank_in_block
-        from ranked as r
-        cross join lateral (
-            select 0.5::double precision as q, greatest(pg_catalog.ceil(0.5 * r.status_runs), 1) as rank
+#variable_conflict use_column
+begin
+    return query
+        with histogram_window as materialized (
+            select * from rollups.range_histogram_window(since, until)
+        ),
+        edge_runs as materialized (
+            select * from rollups.edge_day_runs(since, until)
+        ),
+        -- The days with runs to add or take out (two at most), as an array for index probes.
+        edge_days as materialized (
+            select array(select distinct e.day from edge_runs as e) as days
+        ),
+        -- Each day's blocks with their running sums: a day read whole straight from the block totals,
+        -- in their primary key's order; an edge day's from its histogram when read whole, and its runs.
+        ranked as materialized (
+            select
+                d.day,
+                d.stage,
+                d.status,
+                d.block,
+                d.runs,
+                sum(d.runs) over (partition by d.day, d.stage, d.status order by d.block) as runs_so_far,
+                sum(d.runs) over (partition by d.day, d.stage, d.status) as status_runs,
+                true as whole_day
+            from rollups.stage_latency_day_blocks as d
+            cross join histogram_window as g
+            cross join edge_days as x
+            where d.user_id = (select auth.uid())
+                and d.day >= g.first_day
+                and d.day < g.after_days
+                and d.day <> all (x.days)
             union all
-            select 0.95, greatest(pg_catalog.ceil(0.95 * r.status_runs), 1)
-        ) as t
-        where r.status = 'completed'
-            and r.runs_so_far >= t.rank
-            and r.runs_so_far - r.runs < t.rank
-    ),
-    -- The bucket that holds the rank: on a whole day, one index probe of the target block's 16
-    -- buckets at most; on a partial day, the same probe when the day is read whole, and its runs
-    -- in the block.
-    picked as (
-        select t.day, t.stage, t.q, p.bucket
-        from targets as t
-        cross join lateral (
-            select h.bucket
+            select
+                e.day,
+                e.stage,
+                e.status,
+                e.block,
+                e.runs,
+                sum(e.runs) over (partition by e.day, e.stage, e.status order by e.block),
+                sum(e.runs) over (partition by e.day, e.stage, e.status),
+                false
             from (
-                select o.bucket, sum(o.runs) over (order by o.bucket) as runs_so_far
-                from rollups.stage_latency_days as o
-                where t.whole_day
-                    and o.user_id = (select auth.uid())
-                    and o.day = t.day
-                    and o.stage = t.stage
-                    and o.status = 'completed'
-                    and o.bucket >= t.block * 16
-                    and o.bucket < t.block * 16 + 16
-            ) as h
-            where h.runs_so_far >= t.rank_in_block
-            order by h.bucket
-            limit 1
-        ) as p
-        union all
-        (
-            select distinct on (b.day, b.stage, b.q) b.day, b.stage, b.q, b.bucket
-            from (
-                select
-                    x.day,
-                    x.stage,
-                    x.q,
-                    x.rank_in_block,
-                    x.bucket,
-                    sum(x.runs) over (partition by x.day, x.stage, x.q order by x.bucket) as runs_so_far
+                select y.day, y.stage, y.status, y.block, sum(y.runs) as runs
                 from (
-                    select t.day, t.stage, t.q, t.rank_in_block, y.bucket, sum(y.runs) as runs
-                    from targets as t
-                    cross join lateral (
-                        select o.bucket, o.runs
-                        from rollups.stage_latency_days as o
-                        cross join whole_partial_days as w
-                        where t.day = any (w.days)
-                            and o.user_id = (select auth.uid())
-                            and o.day = t.day
-                            and o.stage = t.stage
-                            and o.status = 'completed'
-                            and o.bucket >= t.block * 16
-                            and o.bucket < t.block * 16 + 16
-                        union all
-                        select e.bucket, e.runs
-                        from edge_runs as e
-                        where e.day = t.day
-                            and e.stage = t.stage
-                            and e.status = 'completed'
-                            and e.bucket >> 4 = t.block
-                    ) as y
-                    where not t.whole_day
-                    group by 1, 2, 3, 4, 5
-                ) as x
-            ) as b
-            where b.runs_so_far >= b.rank_in_block
-            order by b.day, b.stage, b.q, b.bucket
+                    select d.day, d.stage, d.status, d.block, d.runs
+                    from rollups.stage_latency_day_blocks as d
+                    cross join histogram_window as g
+                    cross join edge_days as x
+                    where d.user_id = (select auth.uid())
+                        and d.day = any (x.days)
+                        and d.day >= g.first_day
+                        and d.day < g.after_days
+                    union all
+                    select r.day, r.stage, r.status, r.bucket >> 4, r.runs
+                    from edge_runs as r
+                ) as y
+                group by 1, 2, 3, 4
+            ) as e
+        ),
+        counts as (
+            select
+                r.day,
+                r.stage,
+                coalesce(max(r.status_runs) filter (where r.status = 'completed'), 0)::bigint as completed_count,
+                coalesce(max(r.status_runs) filter (where r.status = 'failed'), 0)::bigint as failed_count
+            from ranked as r
+            group by r.day, r.stage
+            having sum(r.runs) > 0
+        ),
+        -- Per day, stage and quantile, the block whose running sum first reaches the nearest rank, and
+        -- the rank inside it.
+        targets as (
+            select r.day, r.stage, r.whole_day, t.q, r.block, t.rank - (r.runs_so_far - r.runs) as rank_in_block
+            from ranked as r
+            cross join lateral (
+                select 0.5::double precision as q, greatest(pg_catalog.ceil(0.5 * r.status_runs), 1) as rank
+                union all
+                select 0.95, greatest(pg_catalog.ceil(0.95 * r.status_runs), 1)
+            ) as t
+            where r.status = 'completed'
+                and r.runs_so_far >= t.rank
+                and r.runs_so_far - r.runs < t.rank
+        ),
+        -- The bucket that holds the rank: on a day read whole, one index probe of the target block's 16
+        -- buckets at most; on an edge day, the same probe when its histogram is read, and its runs in
+        -- the block.
+        picked as (
+            select t.day, t.stage, t.q, p.bucket
+            from targets as t
+            cross join lateral (
+                select h.bucket
+                from (
+                    select o.bucket, sum(o.runs) over (order by o.bucket) as runs_so_far
+                    from rollups.stage_latency_days as o
+                    where t.whole_day
+                        and o.user_id = (select auth.uid())
+                        and o.day = t.day
+                        and o.stage = t.stage
+                        and o.status = 'completed'
+                        and o.bucket >= t.block * 16
+                        and o.bucket < t.block * 16 + 16
+                ) as h
+                where h.runs_so_far >= t.rank_in_block
+                order by h.bucket
+                limit 1
+            ) as p
+            union all
+            (
+                select distinct on (b.day, b.stage, b.q) b.day, b.stage, b.q, b.bucket
+                from (
+                    select
+                        x.day,
+                        x.stage,
+                        x.q,
+                        x.rank_in_block,
+                        x.bucket,
+                        sum(x.runs) over (partition by x.day, x.stage, x.q order by x.bucket) as runs_so_far
+                    from (
+                        select t.day, t.stage, t.q, t.rank_in_block, y.bucket, sum(y.runs) as runs
+                        from targets as t
+                        cross join lateral (
+                            select o.bucket, o.runs
+                            from rollups.stage_latency_days as o
+                            cross join histogram_window as g
+                            where t.day >= g.first_day
+                                and t.day < g.after_days
+                                and o.user_id = (select auth.uid())
+                                and o.day = t.day
+                                and o.stage = t.stage
+                                and o.status = 'completed'
+                                and o.bucket >= t.block * 16
+                                and o.bucket < t.block * 16 + 16
+                            union all
+                            select e.bucket, e.runs
+                            from edge_runs as e
+                            where e.day = t.day
+                                and e.stage = t.stage
+                                and e.status = 'completed'
+                                and e.bucket >> 4 = t.block
+                        ) as y
+                        where not t.whole_day
+                        group by 1, 2, 3, 4, 5
+                    ) as x
+                ) as b
+                where b.runs_so_far >= b.rank_in_block
+                order by b.day, b.stage, b.q, b.bucket
+            )
         )
-    )
-    -- A bucket's middle value, as rollups.bucket_latency_ms computes it, written out so that it is
-    -- no function call per row.
-    select
-        c.day,
-        c.stage,
-        c.completed_count,
-        c.failed_count,
-        case when p50.bucket = -32767 then 0 else 2 * pg_catalog.power(1.02::double precision, p50.bucket) / 2.02 end,
-        case when p95.bucket = -32767 then 0 else 2 * pg_catalog.power(1.02::double precision, p95.bucket) / 2.02 end
-    from counts as c
-    left join picked as p50
-        on p50.day = c.day
-        and p50.stage = c.stage
-        and p50.q = 0.5
-    left join picked as p95
-        on p95.day = c.day
-        and p95.stage = c.stage
-        and p95.q = 0.95
-    order by c.day, c.stage
+        -- A bucket's middle value, as rollups.bucket_latency_ms computes it, written out so that it is
+        -- no function call per row.
+        select
+            c.day,
+            c.stage,
+            c.completed_count,
+            c.failed_count,
+            case when p50.bucket = -32767 then 0 else 2 * pg_catalog.power(1.02::double precision, p50.bucket) / 2.02 end,
+            case when p95.bucket = -32767 then 0 else 2 * pg_catalog.power(1.02::double precision, p95.bucket) / 2.02 end
+        from counts as c
+        left join picked as p50
+            on p50.day = c.day
+            and p50.stage = c.stage
+            and p50.q = 0.5
+        left join picked as p95
+            on p95.day = c.day
+            and p95.stage = c.stage
+            and p95.q = 0.95
+        order by c.day, c.stage;
+end;
 $$;

@@ -132,13 +132,15 @@ select is(
 
 -- structure: a function without a fixed search_path resolves names through the caller's path,
 -- so a caller can shadow the objects it uses. Functions that extensions install are theirs to fix
--- (advisor 0011 function_search_path_mutable)
+-- (advisor 0011 function_search_path_mutable). The rollups' range helpers go without one on
+-- purpose: security invoker SQL functions that the planner inlines into their callers, which fix
+-- the path they are parsed under.
 select is(
     array(
         select format('%I.%I(%s)', n.nspname, f.proname, pg_catalog.pg_get_function_identity_arguments(f.oid))
         from pg_catalog.pg_proc as f
         join pg_catalog.pg_namespace as n on n.oid = f.pronamespace
-        where n.nspname in ('public', 'private', 'internal', 'tests')
+        where n.nspname in ('public', 'private', 'internal', 'tests', 'rollups')
             and not exists (
                 select 1
                 from pg_catalog.pg_depend as d
@@ -153,10 +155,16 @@ select is(
             )
             -- A procedure that commits cannot have a SET clause; its body qualifies every name.
             and f.oid <> 'private.run_event_partition_maintenance'::regproc
+            and f.oid not in (
+                'rollups.range_days(timestamptz, timestamptz)'::regprocedure,
+                'rollups.range_parts(timestamptz, timestamptz)'::regprocedure,
+                'rollups.range_histogram_window(timestamptz, timestamptz)'::regprocedure,
+                'rollups.edge_day_runs(timestamptz, timestamptz)'::regprocedure
+            )
         order by 1
     ),
     '{}'::text[],
-    'every function the project defines in public, private, internal or tests has a fixed search_path, but the committing maintenance procedure'
+    'every function the project defines in public, private, internal, tests or rollups has a fixed search_path, but the committing maintenance procedure and the inlined range helpers'
 );
 
 -- structure: a policy on a table without RLS does nothing, so whoever wrote it believes rows are
