@@ -96,7 +96,6 @@ begin
         select j.user_id, count(*) as jobs
         from old_jobs as j
         group by j.user_id
-        order by j.user_id
     ) as d
     where c.user_id = d.user_id;
     return null;
