@@ -168,7 +168,7 @@ select results_eq(
 -- Guards the test itself: the percentiles above must spread over many blocks, or a wrong block
 -- choice could not show.
 select cmp_ok(
-    (select count(distinct pg_catalog.floor(pg_catalog.ln(greatest(p50_ms, 1)) / pg_catalog.ln(1.02) / 16))
+    (select count(distinct pg_catalog.floor(pg_catalog.ln(greatest(p50_ms, 1)) / pg_catalog.ln(1.02) / 32))
      from public.stage_latency_trend('2026-03-01T00:00:00Z', '2026-03-08T00:00:00Z')),
     '>=', 3::bigint,
     'the daily p50s fall in at least three different blocks'
