@@ -2,8 +2,10 @@
 -- server as the heavy user of the rollups benchmark (1M of 10M events), 60 reads of each,
 -- interleaved with the functions they replace, p50: the range (30 days up to now) 5.0 to 3.5 ms
 -- at 1M events and 10.2 to 6.5 ms at 10M; the trend (31 days) 7.4 to 6.4 ms and 13.6 to 10.3 ms.
--- The answers are the same (compared over eight ranges, three users and both sizes, and by the
--- pgTAP tests of the nearest ranks).
+-- The answers are the same: the reads that sort less were compared with the ones they replace over
+-- eight ranges, three users and both sizes; after the move to blocks of 32, the ranges with fixed
+-- bounds compared equal (the others had moved with the clock), every recomputed block equalled the
+-- sum of its daily buckets, and the pgTAP tests of the nearest ranks pass.
 --
 -- Blocks of 32: a read ranks a day's block totals, then opens the block that holds each
 -- percentile's rank. For a user whose days are full (a few hundred buckets per stage and day),
@@ -29,7 +31,8 @@ begin;
 
 -- No insert, job delete or rebuild may write block totals of 16 while they are recomputed: each
 -- waits until this migration commits, and then runs the functions below. Inserts pause for the
--- recomputation (one statement over the daily buckets: about a second per million runs).
+-- recomputation (one statement over the daily bucket rows: the whole migration took 1.0 s over the
+-- 167,000 rows of 10M events).
 lock table public.analytics_events in share row exclusive mode;
 lock table rollups.job_stages in share row exclusive mode;
 lock table rollups.stage_latency_days in share row exclusive mode;
