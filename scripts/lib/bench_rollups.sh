@@ -1,21 +1,21 @@
 # shellcheck shell=bash
 # `scripts/bench-db --rollups`: the stage-latency rollups at scale, sourced by scripts/bench-db
 # (which defines say, run_psql, median, BENCH_SQL, DB_URL and ROOT_DIR):
-#   1. insert throughput with and without the rollup trigger, statement by statement in turn on two
-#      twin databases (no DDL between the arms), for a mixed workload (one event in 5 a stage event)
-#      and for stage events only;
-#      Timed in the server, as a round trip with commit, and through /functions/v1/track-event of
-#      twin stacks (gateway, function and PostgREST per twin);
+#   1. insert throughput with and without the rollup trigger, batch by batch in turn on two twin
+#      databases (no DDL between the arms), for a mixed workload (one event in 5 a stage event) and
+#      for stage events only: timed in the server, as a round trip with commit, and through
+#      /functions/v1/track-event of twin stacks (a PostgREST, function and gateway per twin);
 #   2. 1M events (1,000 users, the heavy user holding 10%) loaded with the trigger on, in a database
 #      of their own;
 #   3. 10M events (the heavy user holding 1M) in this database with the trigger off, the rollups
 #      rebuilt; then every dashboard read through PostgREST for the heavy user and a typical one,
 #      on both databases in turn (the 1M one behind a stack of its own): p50 at most 50 ms at 10M,
 #      and at most 1.5x its figure at 1M.
-# Knobs (environment): INSERT_STATEMENTS (400), INSERT_BATCH (100), ROLLUPS_JOBS (5000: the insert
-#   bench user's jobs), HTTP_READS (100),
-#   GROW_CHUNKS (9: the 10M database holds one chunk of 1M events more), SCALE_USERS (1000), and per user and chunk HEAVY_JOBS
-#   (4000), HEAVY_FILLER (60000), TYPICAL_JOBS (2), TYPICAL_FILLER (880).
+# Knobs (environment): INSERT_STATEMENTS (400: statements, and requests through the function),
+#   INSERT_BATCH (100), ROLLUPS_JOBS (5000: the insert bench user's jobs), HTTP_READS (100),
+#   GROW_CHUNKS (9: the 10M database holds one chunk of 1M events more), SCALE_USERS (1000), per
+#   user and chunk HEAVY_JOBS (4000), HEAVY_FILLER (60000), TYPICAL_JOBS (2), TYPICAL_FILLER (880),
+#   and ROLLUPS_PORT_BASE (32350: the twin stacks' 8 ports).
 
 # Two twin databases migrated from this checkout, with one bench user, ROLLUPS_JOBS jobs and no
 # ingest limit: ROLLUPS_ON with the rollup trigger, ROLLUPS_OFF a copy without it.
