@@ -54,7 +54,14 @@ rollups_twin_stacks_start() {
 
 # One stack over database DB, on ports BASE..BASE+3; sets ROLLUPS_API to its gateway's URL.
 rollups_stack_start() { # name db base
-    local name="$1" db="$2" rest="$3" fn=$(($3 + 2)) gw=$(($3 + 3))
+    local name="$1" db="$2" rest="$3" fn=$(($3 + 2)) gw=$(($3 + 3)) port
+    # A port already taken would answer the health checks for a process that never bound it.
+    for port in "$rest" $((rest + 1)) "$fn" "$gw"; do
+        if port_open "$port"; then
+            say "port $port is taken: stop what holds it, or set ROLLUPS_PORT_BASE to 4 free ports"
+            return 1
+        fi
+    done
     # shellcheck source=/dev/null
     source "$STATE_DIR/keys.env"
     cat >"$STATE_DIR/bench-$name-postgrest.conf" <<CONF
@@ -106,9 +113,13 @@ rollups_spawn() { # name health command...
 }
 
 rollups_twin_stacks_stop() {
-    local pid
+    local pid deadline=$((SECONDS + 10))
     for pid in ${ROLLUPS_STACK_PIDS[@]+"${ROLLUPS_STACK_PIDS[@]}"}; do
         kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+    done
+    # Gone before their ports are used again, by the next workload's twins or the 1M stack.
+    for pid in ${ROLLUPS_STACK_PIDS[@]+"${ROLLUPS_STACK_PIDS[@]}"}; do
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
     done
     ROLLUPS_STACK_PIDS=()
 }
@@ -234,7 +245,9 @@ rollups_scale_bench() {
     rollups_stack_start small "$ROLLUPS_SMALL" "${ROLLUPS_PORT_BASE:-32350}"
     ROLLUPS_SMALL_API="$ROLLUPS_API"
     say "rollups part 3: reads at $events_1m and $events_10m events (heavy user $heavy_events), in turn on both"
-    heavy="$(rollups_read_bench 1)" typical="$(rollups_read_bench "$TYPICAL_N")"
+    # One assignment each: in one command, a failed first read would be masked by the second.
+    heavy="$(rollups_read_bench 1)"
+    typical="$(rollups_read_bench "$TYPICAL_N")"
     rollups_twin_stacks_stop
     run_psql -c "drop database if exists $ROLLUPS_SMALL with (force)"
 }
@@ -253,8 +266,13 @@ rollups_read_table() { # label json (read_bench.ts --other-api: p50_ms at 10M, o
 }
 
 rollups_bench() {
-    local insert_table
-    insert_table="$(rollups_insert_bench)"
+    local insert_table insert_file
+    # Not in a command substitution: its subshell would keep the twin stacks' pids from the exit
+    # trap, and run without `set -e`.
+    insert_file="$(mktemp)"
+    rollups_insert_bench >"$insert_file"
+    insert_table="$(cat "$insert_file")"
+    rm -f "$insert_file"
     rollups_scale_bench
     cat <<EOT
 
