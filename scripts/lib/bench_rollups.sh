@@ -17,6 +17,9 @@
 #   user and chunk HEAVY_JOBS (4000), HEAVY_FILLER (60000), TYPICAL_JOBS (2), TYPICAL_FILLER (880),
 #   and ROLLUPS_PORT_BASE (32350: the twin stacks' 8 ports).
 
+# shellcheck source=services.sh
+source "$ROOT_DIR/scripts/lib/services.sh"
+
 # Two twin databases migrated from this checkout, with one bench user, ROLLUPS_JOBS jobs and no
 # ingest limit: ROLLUPS_ON with the rollup trigger, ROLLUPS_OFF a copy without it.
 rollups_twin_databases() {
@@ -41,87 +44,64 @@ rollups_twin_databases() {
         -c 'drop trigger roll_up_stage_events on public.analytics_events'
 }
 
-# Per twin, the stack's services as scripts/stack runs them: PostgREST over the twin, the function
+# Per twin, the stack's services as scripts/stack starts them: PostgREST over the twin, the function
 # and the gateway in front of both, on ports of their own from ROLLUPS_PORT_BASE (32350, 8 ports).
 rollups_twin_stacks_start() {
     local base="${ROLLUPS_PORT_BASE:-32350}"
-    ROLLUPS_STACK_PIDS=()
     rollups_stack_start on "$ROLLUPS_ON" "$base"
     ROLLUPS_ON_API="$ROLLUPS_API"
     rollups_stack_start off "$ROLLUPS_OFF" $((base + 4))
     ROLLUPS_OFF_API="$ROLLUPS_API"
 }
 
-# One stack over database DB, on ports BASE..BASE+3; sets ROLLUPS_API to its gateway's URL.
+# The settings of stack NAME, for the stack's own start and stop functions (scripts/lib/services.sh):
+# its state under .stack/bench-NAME, over database DB, on ports BASE..BASE+3.
+rollups_stack_settings() { # name db base
+    local home="$STATE_DIR/bench-$1"
+    STATE_DIR="$home" LOG_DIR="$home/logs" RUN_DIR="$home/run" REST_DB_NAME="$2"
+    REST_PORT="$3" REST_ADMIN_PORT=$(($3 + 1)) FUNCTIONS_PORT=$(($3 + 2)) API_PORT=$(($3 + 3))
+    API_URL="http://127.0.0.1:$API_PORT" DB_URL="$(database_url "$DB_URL" "$2")"
+    AUTH_DB_URL="$(database_url "$AUTH_DB_URL" "$2")"
+}
+
+# Starts stack NAME over database DB on ports BASE..BASE+3, as scripts/stack starts its own (a taken
+# port is refused, each service is waited for until healthy); sets ROLLUPS_API to its gateway's URL.
 rollups_stack_start() { # name db base
-    local name="$1" db="$2" rest="$3" fn=$(($3 + 2)) gw=$(($3 + 3)) port
-    # A port already taken would answer the health checks for a process that never bound it.
-    for port in "$rest" $((rest + 1)) "$fn" "$gw"; do
+    local port
+    # start_service refuses a taken port too, but its advice names the stack's own port settings.
+    for port in "$3" $(($3 + 1)) $(($3 + 2)) $(($3 + 3)); do
         if port_open "$port"; then
-            say "port $port is taken: stop what holds it, or set ROLLUPS_PORT_BASE to 4 free ports"
+            say "port $port is taken: stop what holds it, or set ROLLUPS_PORT_BASE to the first of 8 free ports"
             return 1
         fi
     done
-    # shellcheck source=/dev/null
-    source "$STATE_DIR/keys.env"
-    cat >"$STATE_DIR/bench-$name-postgrest.conf" <<CONF
-db-uri = "postgres://authenticator:postgres@127.0.0.1:$DB_PORT/$db"
-db-schemas = "public"
-db-anon-role = "anon"
-db-extra-search-path = "public, extensions"
-db-max-rows = 1000
-db-pool = 10
-jwt-secret = "$JWT_SECRET"
-server-host = "127.0.0.1"
-server-port = $rest
-admin-server-port = $((rest + 1))
-log-level = "error"
-CONF
-    rollups_spawn "$name-postgrest" "http://127.0.0.1:$((rest + 1))/ready" \
-        "$POSTGREST_BIN" "$STATE_DIR/bench-$name-postgrest.conf"
-    rollups_spawn "$name-function" "OPTIONS http://127.0.0.1:$fn/track-event" \
-        env SUPABASE_URL="http://127.0.0.1:$gw" SUPABASE_ANON_KEY="$ANON_KEY" \
-        SUPABASE_SERVICE_ROLE_KEY="$SERVICE_ROLE_KEY" SUPABASE_DB_URL="$(database_url "$DB_URL" "$db")" \
-        JWT_SECRET="$JWT_SECRET" DENO_SERVE_ADDRESS="tcp:127.0.0.1:$fn" \
-        "$(deno_bin)" run --cached-only --allow-net=127.0.0.1 --allow-env \
-        --v8-flags=--max-semi-space-size=16,--max-old-space-size=160 \
-        --config "$ROOT_DIR/deno.json" "$ROOT_DIR/supabase/functions/track-event/index.ts"
-    rollups_spawn "$name-gateway" "http://127.0.0.1:$gw/health" \
-        env GATEWAY_PORT="$gw" GATEWAY_REST_UPSTREAM="http://127.0.0.1:$rest" \
-        GATEWAY_FUNCTIONS="track-event=http://127.0.0.1:$fn" \
-        "$(deno_bin)" run --cached-only --allow-net=127.0.0.1 --allow-env \
-        --config "$ROOT_DIR/deno.json" "$ROOT_DIR/scripts/local/gateway.ts"
-    ROLLUPS_API="http://127.0.0.1:$gw"
+    ROLLUPS_STACKS+=("$1")
+    # A subshell, so that the settings stay the stack's; its progress goes to stderr, with the
+    # bench's own.
+    (
+        # shellcheck source=/dev/null
+        source "$STATE_DIR/keys.env"
+        rollups_stack_settings "$@"
+        mkdir -p "$LOG_DIR" "$RUN_DIR"
+        start_postgrest
+        start_function
+        start_gateway
+    ) >&2
+    ROLLUPS_API="http://127.0.0.1:$(($3 + 3))"
 }
 
-# Starts one service of a twin stack in the background and waits (60 s at most) for its health URL
-# ("OPTIONS <url>" for the function, whose OPTIONS needs no token).
-rollups_spawn() { # name health command...
-    local name="$1" health="$2" method=GET deadline=$((SECONDS + 60))
-    shift 2
-    [[ "$health" == OPTIONS* ]] && method=OPTIONS health="${health#OPTIONS }"
-    setsid "$@" >>"$LOG_DIR/bench-$name.log" 2>&1 </dev/null &
-    ROLLUPS_STACK_PIDS+=("$!")
-    until curl -fsS -o /dev/null -X "$method" "$health" 2>/dev/null; do
-        if ! kill -0 "${ROLLUPS_STACK_PIDS[-1]}" 2>/dev/null || ((SECONDS >= deadline)); then
-            tail -n 20 "$LOG_DIR/bench-$name.log" >&2
-            say "the twin stack's $name did not start (log: $LOG_DIR/bench-$name.log)"
-            return 1
-        fi
-        sleep 0.2
-    done
-}
-
+# Stops every stack rollups_stack_start started, each service by its recorded pid.
 rollups_twin_stacks_stop() {
-    local pid deadline=$((SECONDS + 10))
-    for pid in ${ROLLUPS_STACK_PIDS[@]+"${ROLLUPS_STACK_PIDS[@]}"}; do
-        kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+    local name
+    for name in ${ROLLUPS_STACKS[@]+"${ROLLUPS_STACKS[@]}"}; do
+        (
+            rollups_stack_settings "$name" "" 0
+            stop_service gateway
+            stop_service functions
+            stop_service postgrest
+        ) >&2
     done
-    # Gone before their ports are used again, by the next workload's twins or the 1M stack.
-    for pid in ${ROLLUPS_STACK_PIDS[@]+"${ROLLUPS_STACK_PIDS[@]}"}; do
-        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-    done
-    ROLLUPS_STACK_PIDS=()
+    ROLLUPS_STACKS=()
 }
 
 # What a failed or interrupted run leaves: the twins and the 1M database.
@@ -137,7 +117,8 @@ rollups_drop_twins() {
 
 rollups_insert_bench() {
     local statements="${INSERT_STATEMENTS:-400}" batch="${INSERT_BATCH:-100}" every timings
-    mkdir -p "$LOG_DIR"
+    # shellcheck source=/dev/null
+    source "$STATE_DIR/keys.env" # ANON_KEY, for the requests through the function
     for every in 5 1; do
         # Fresh twins per workload and per timing, so that every run of a job's stage is its first,
         # as in a pipeline that makes new jobs.
@@ -241,7 +222,6 @@ rollups_scale_bench() {
     heavy_events="$(run_psql -At -c "select count(*) from public.analytics_events as e join auth.users as u on u.id = e.user_id where u.raw_user_meta_data ->> 'bench_prefix' = 'scale' and (u.raw_user_meta_data ->> 'bench_n')::integer = 1")"
 
     say "rollups part 3: the 1M database behind its own PostgREST, function and gateway"
-    ROLLUPS_STACK_PIDS=()
     rollups_stack_start small "$ROLLUPS_SMALL" "${ROLLUPS_PORT_BASE:-32350}"
     ROLLUPS_SMALL_API="$ROLLUPS_API"
     say "rollups part 3: reads at $events_1m and $events_10m events (heavy user $heavy_events), in turn on both"

@@ -18,7 +18,7 @@
  */
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { quantile } from "./workload.ts";
+import { timedPost, timingLine } from "./workload.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -60,6 +60,8 @@ if (jobIds.length === 0) throw new Error("the bench user has no jobs");
 // Each pair's start time, so that its completion lands `latency` after it. Starts are dated 11
 // minutes back, so that no completion (at most 10 minutes later) is in the future.
 const startedAt = new Map<number, number>();
+// The completions sent, to check against the trigger's twin at the end.
+let completions = 0;
 
 /** Request n's events: the same for both arms. */
 function batchFor(n: number): Record<string, unknown>[] {
@@ -90,6 +92,7 @@ function batchFor(n: number): Record<string, unknown>[] {
       const latency = Math.exp(Math.log(600_000) * ((serial * 7919) % 1000) / 1000);
       occurredAt = (startedAt.get(pair) ?? now - 11 * 60_000) + latency;
       startedAt.delete(pair);
+      completions++;
     }
     events.push({
       event,
@@ -103,16 +106,6 @@ function batchFor(n: number): Record<string, unknown>[] {
   return events;
 }
 
-/** How many of request n's events complete a run. */
-function completionsIn(n: number): number {
-  let count = 0;
-  for (let g = n * batch; g < (n + 1) * batch; g++) {
-    const serial = Math.floor(g / stageEvery);
-    if (g % stageEvery === 0 && serial % 2 === 1 && (serial - 1) / 2 - lag >= 0) count++;
-  }
-  return count;
-}
-
 const headers = {
   apikey: args["anon-key"],
   authorization: `Bearer ${args.token}`,
@@ -124,15 +117,14 @@ const arms = {
 };
 
 async function post(url: string, body: string): Promise<number> {
-  const sent = performance.now();
-  const response = await fetch(`${url}/functions/v1/track-event`, {
-    method: "POST",
+  const { status, ms, body: answer } = await timedPost(
+    `${url}/functions/v1/track-event`,
     headers,
     body,
-  });
-  const text = await response.text();
-  const ms = performance.now() - sent;
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 200)}`);
+  );
+  if (status < 200 || status > 299) {
+    throw new Error(`${url} answered ${status}: ${answer.slice(0, 200)}`);
+  }
   return ms;
 }
 
@@ -151,8 +143,6 @@ for (let n = 10; n < 10 + requests; n++) {
 // Both twins stored every event, and the trigger's twin rolled up every completion: a path that
 // answered 2xx without storing would time nothing worth timing.
 const sent = (10 + requests) * batch;
-let completions = 0;
-for (let n = 0; n < 10 + requests; n++) completions += completionsIn(n);
 const offSql = postgres(args["off-db"], { max: 1, onnotice: () => {} });
 try {
   for (const [name, db] of [["on", sql], ["off", offSql]] as const) {
@@ -171,11 +161,4 @@ try {
   await offSql.end();
 }
 
-for (const [name, arm] of Object.entries(arms)) {
-  const mean = arm.ms.reduce((a, b) => a + b, 0) / arm.ms.length;
-  console.log(
-    [name, "ingest", arm.ms.length, quantile(arm.ms, 0.1), quantile(arm.ms, 0.5), mean]
-      .map((v) => typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : String(v))
-      .join(" "),
-  );
-}
+for (const [name, arm] of Object.entries(arms)) console.log(timingLine(name, "ingest", arm.ms));

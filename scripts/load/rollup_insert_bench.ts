@@ -29,7 +29,7 @@
  */
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { quantile } from "./workload.ts";
+import { timingLine } from "./workload.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -120,15 +120,7 @@ try {
   }
 }
 
-const line = (name: string, timing: string, samples: number[]) => {
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  console.log(
-    [name, timing, samples.length, quantile(samples, 0.1), quantile(samples, 0.5), mean]
-      .map((v) => typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : String(v))
-      .join(" "),
-  );
-};
 for (const [name, arm] of Object.entries(arms)) {
-  line(name, "server", arm.server);
-  line(name, "round_trip", arm.roundTrip);
+  console.log(timingLine(name, "server", arm.server));
+  console.log(timingLine(name, "round_trip", arm.roundTrip));
 }

@@ -116,6 +116,17 @@ export function quantile(values: number[], q: number): number {
 }
 
 /**
+ * One arm's timings as the rollups benchmark reads them (scripts/lib/bench_rollups.sh):
+ * `arm timing samples p10 p50 mean`, in milliseconds.
+ */
+export function timingLine(arm: string, timing: string, samples: number[]): string {
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  return [arm, timing, samples.length, quantile(samples, 0.1), quantile(samples, 0.5), mean]
+    .map((v) => typeof v === "number" && !Number.isInteger(v) ? v.toFixed(3) : String(v))
+    .join(" ");
+}
+
+/**
  * Reads a /proc/<pid>/status field in kB (VmRSS, VmHWM), or NaN when unreadable. Deno guards
  * /proc/<pid> behind --allow-all, so a `cat` subprocess reads it under --allow-run=cat instead.
  */
