@@ -4,7 +4,9 @@
 #   1. insert throughput with and without the rollup trigger, batch by batch in turn on two twin
 #      databases (no DDL between the arms), for a mixed workload (one event in 5 a stage event) and
 #      for stage events only: timed in the server, as a round trip with commit, and through
-#      /functions/v1/track-event of twin stacks (a PostgREST, function and gateway per twin);
+#      /functions/v1/track-event of twin stacks (a PostgREST, function and gateway per twin); in
+#      the server also a third twin that does only the writes any in-statement rollup must do (the
+#      floor);
 #   2. 1M events (1,000 users, the heavy user holding 10%) loaded with the trigger on, in a database
 #      of their own;
 #   3. 10M events (the heavy user holding 1M) in this database with the trigger off, the rollups
@@ -21,10 +23,13 @@
 source "$ROOT_DIR/scripts/lib/services.sh"
 
 # Two twin databases migrated from this checkout, with one bench user, ROLLUPS_JOBS jobs and no
-# ingest limit: ROLLUPS_ON with the rollup trigger, ROLLUPS_OFF a copy without it.
-rollups_twin_databases() {
+# ingest limit: ROLLUPS_ON with the rollup trigger, ROLLUPS_OFF a copy without it; with `floor`,
+# also ROLLUPS_FLOOR, a copy whose trigger only does the writes any in-statement rollup must do
+# (scripts/load/db/rollup_write_floor.sql).
+rollups_twin_databases() { # [floor]
     local on_url
     ROLLUPS_ON=track_event_rollups_bench_on ROLLUPS_OFF=track_event_rollups_bench_off
+    ROLLUPS_FLOOR=track_event_rollups_bench_floor
     on_url="$(database_url "$DB_URL" "$ROLLUPS_ON")"
     rollups_drop_twins
     create_migrated_database "$DB_URL" "$ROLLUPS_ON"
@@ -40,6 +45,10 @@ rollups_twin_databases() {
     # pg_cron's scheduler may hold a connection to any database; a template must have none.
     psql "$on_url" -X -q -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()" >/dev/null
     run_psql -c "create database $ROLLUPS_OFF template $ROLLUPS_ON"
+    if [ "${1:-}" = floor ]; then
+        run_psql -c "create database $ROLLUPS_FLOOR template $ROLLUPS_ON"
+        psql "$(database_url "$DB_URL" "$ROLLUPS_FLOOR")" -X -q -v ON_ERROR_STOP=1 -f "$BENCH_SQL/rollup_write_floor.sql"
+    fi
     psql "$(database_url "$DB_URL" "$ROLLUPS_OFF")" -X -q -v ON_ERROR_STOP=1 \
         -c 'drop trigger roll_up_stage_events on public.analytics_events'
 }
@@ -112,7 +121,8 @@ rollups_drop_scratch() {
 
 rollups_drop_twins() {
     run_psql -c "drop database if exists track_event_rollups_bench_on with (force)" \
-        -c "drop database if exists track_event_rollups_bench_off with (force)"
+        -c "drop database if exists track_event_rollups_bench_off with (force)" \
+        -c "drop database if exists track_event_rollups_bench_floor with (force)"
 }
 
 rollups_insert_bench() {
@@ -123,11 +133,12 @@ rollups_insert_bench() {
         # Fresh twins per workload and per timing, so that every run of a job's stage is its first,
         # as in a pipeline that makes new jobs.
         say "rollups part 1: twin databases with and without the rollup trigger, one bench user with ${ROLLUPS_JOBS:-5000} jobs"
-        rollups_twin_databases
-        say "rollups part 1: $statements statements of $batch events, one in $every a stage event, each twin in turn"
+        rollups_twin_databases floor
+        say "rollups part 1: $statements statements of $batch events, one in $every a stage event, each twin in turn, and the floor's"
         timings="$(cd "$ROOT_DIR" && "$(deno_bin)" run --allow-net=127.0.0.1 --allow-env --allow-read \
             scripts/load/rollup_insert_bench.ts --on "$(database_url "$DB_URL" "$ROLLUPS_ON")" \
-            --off "$(database_url "$DB_URL" "$ROLLUPS_OFF")" --user "$ROLLUPS_UID" \
+            --off "$(database_url "$DB_URL" "$ROLLUPS_OFF")" --floor "$(database_url "$DB_URL" "$ROLLUPS_FLOOR")" \
+            --user "$ROLLUPS_UID" \
             --statements "$statements" --batch "$batch" --stage-every "$every")"
         say "rollups part 1: fresh twins, each behind its own PostgREST, function and gateway"
         rollups_twin_databases
@@ -145,8 +156,10 @@ rollups_insert_bench() {
                 label = every == 1 ? "stage events only" : "one event in " every " a stage event"
                 split("server round_trip ingest", timing, " ")
                 split("in the server|round trip, commit included|through the function (gateway, function, PostgREST)", title, "|")
-                for (i = 1; i <= 3; i++) {
-                    on = "on " timing[i]; off = "off " timing[i]
+                # the floor arm: in the server only, its p10 / p50 / mean in the "on" columns
+                timing[4] = "server"; title[4] = "in the server, the floor: the required writes alone"
+                for (i = 1; i <= 4; i++) {
+                    on = (i == 4 ? "floor " : "on ") timing[i]; off = "off " timing[i]
                     printf "| %s | %s | %s / %s / %s | %s / %s / %s | %.0f / %.0f | %.2fx |\n",
                         label, title[i], p10[on], p50[on], mean[on], p10[off], p50[off], mean[off],
                         batch / p50[on] * 1000, batch / p50[off] * 1000, p50[off] / p50[on]

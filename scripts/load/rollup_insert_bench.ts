@@ -14,6 +14,11 @@
  * and flatter the trigger; one transaction for all statements would make every histogram row a
  * chain of versions no vacuum may prune, and wrong the other way.)
  *
+ * With `--floor`, a third twin gets the same statements in the same rounds: its trigger only writes
+ * what any rollup kept in the insert's own statement must write, as barely as it can be done
+ * (scripts/load/db/rollup_write_floor.sql), so a run shows what share of the trigger's cost no
+ * other in-statement design could save.
+ *
  * Each statement is timed twice: in the server (the insert and its triggers) and by the client (the
  * round trip, commit included: what a request waits for). Prints one line per arm and timing:
  * `arm timing statements p10 p50 mean` in milliseconds per statement.
@@ -22,7 +27,7 @@
  *
  * ```sh
  * tools/node_modules/deno/deno run --allow-net=127.0.0.1 --allow-env --allow-read \
- *   scripts/load/rollup_insert_bench.ts --on <db url> --off <db url> --user <uuid>
+ *   scripts/load/rollup_insert_bench.ts --on <db url> --off <db url> [--floor <db url>] --user <uuid>
  * ```
  *
  * @module
@@ -35,6 +40,7 @@ const { values: args } = parseArgs({
   options: {
     on: { type: "string" },
     off: { type: "string" },
+    floor: { type: "string" },
     user: { type: "string" },
     statements: { type: "string", default: "400" },
     batch: { type: "string", default: "100" },
@@ -42,7 +48,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.on || !args.off || !args.user) {
-  console.error("usage: rollup_insert_bench.ts --on <db url> --off <db url> --user <uuid>");
+  console.error(
+    "usage: rollup_insert_bench.ts --on <db url> --off <db url> [--floor <db url>] --user <uuid>",
+  );
   Deno.exit(2);
 }
 const statements = Number(args.statements);
@@ -100,18 +108,29 @@ async function openArm(url: string) {
   return { sql, session, server: [] as number[], roundTrip: [] as number[] };
 }
 
-const arms = { on: await openArm(args.on), off: await openArm(args.off) };
+const arms: Record<string, Awaited<ReturnType<typeof openArm>>> = {
+  on: await openArm(args.on),
+  off: await openArm(args.off),
+};
+if (args.floor) arms.floor = await openArm(args.floor);
+const names = Object.keys(arms);
 try {
-  for (let n = 0; n < statements; n++) {
-    // on, off, off, on, on, off, ...: neither arm always runs first
-    const first = (Math.floor(n / 2) + n) % 2 === 0 ? "on" : "off";
-    const arm = arms[first];
-    const sent = performance.now();
-    // each arm stores the same statements in the same order: 0, 1, 2, ...
-    const [row] = await arm.session`
-      select pg_temp.timed_insert(${args.user}::uuid, ${arm.server.length}, ${batch}, ${stageEvery}) as ms`;
-    arm.roundTrip.push(performance.now() - sent);
-    arm.server.push(Number(row.ms));
+  // `statements` in all for on and off; the floor, when given, gets as many as each of them
+  for (let round = 0; round < statements / 2; round++) {
+    // each round sends the next statement to every arm, in an order that rotates and turns around
+    // (on off, off on, off on, on off, ... with two arms): no arm always runs first or last
+    const turn = round % names.length;
+    const order = [...names.slice(turn), ...names.slice(0, turn)];
+    if (Math.floor(round / names.length) % 2 === 1) order.reverse();
+    for (const name of order) {
+      const arm = arms[name];
+      const sent = performance.now();
+      // each arm stores the same statements in the same order: 0, 1, 2, ...
+      const [row] = await arm.session`
+        select pg_temp.timed_insert(${args.user}::uuid, ${round}, ${batch}, ${stageEvery}) as ms`;
+      arm.roundTrip.push(performance.now() - sent);
+      arm.server.push(Number(row.ms));
+    }
   }
 } finally {
   for (const arm of Object.values(arms)) {
