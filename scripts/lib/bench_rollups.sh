@@ -46,6 +46,7 @@ rollups_twin_databases() { # [floor]
     psql "$on_url" -X -q -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()" >/dev/null
     run_psql -c "create database $ROLLUPS_OFF template $ROLLUPS_ON"
     if [ "${1:-}" = floor ]; then
+        psql "$on_url" -X -q -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()" >/dev/null
         run_psql -c "create database $ROLLUPS_FLOOR template $ROLLUPS_ON"
         psql "$(database_url "$DB_URL" "$ROLLUPS_FLOOR")" -X -q -v ON_ERROR_STOP=1 -f "$BENCH_SQL/rollup_write_floor.sql"
     fi

@@ -1,9 +1,10 @@
 /**
  * The rollup trigger's cost on inserts, with no DDL between the arms: two twin databases, one with
- * the trigger `roll_up_stage_events` and one without it, each insert statement sent to them in
- * turn (on, off, off, on, ...), so that both share whatever else the machine is doing. Toggling the
- * trigger with `alter table` between statements would instead make every statement after a toggle
- * re-plan the trigger's statement, a cost no production insert pays.
+ * the trigger `roll_up_stage_events` and one without it, each insert statement sent to both in
+ * rounds whose order rotates and turns around (on off, off on, off on, on off, ...), so that both
+ * share whatever else the machine is doing. Toggling the trigger with `alter table` between
+ * statements would instead make every statement after a toggle re-plan the trigger's statement, a
+ * cost no production insert pays.
  *
  * Each statement stores `--batch` events for the bench user as `authenticated` (through the insert
  * policy and the ingest limiter) in its own transaction, as each request of the function does: one

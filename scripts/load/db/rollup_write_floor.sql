@@ -2,7 +2,8 @@
 -- bench twin database replaced by one that does only what such a rollup must do, as barely as
 -- Postgres allows. Per statement: the stored row of each (job, stage) it touches read for its start,
 -- that row upserted, and one day-bucket row upserted per completion with its latency's log bucket,
--- each table with a primary key and nothing else. None of the rest: no foreign key, second index or
+-- each table with a primary key and nothing else (and the real tables' fillfactor, so that an
+-- update may stay on its page). None of the rest: no foreign key, second index or
 -- generated column, no arrival out of order or restart handled, no run's old contribution taken out,
 -- no failed status, no block or all-time totals.
 --
@@ -16,7 +17,8 @@ create table rollups.floor_job_stages (
     started_at timestamptz,
     ended_at timestamptz,
     primary key (job_id, user_id, stage)
-);
+)
+with (fillfactor = 80);
 
 create table rollups.floor_days (
     user_id uuid,
@@ -25,7 +27,8 @@ create table rollups.floor_days (
     bucket integer,
     runs bigint,
     primary key (user_id, day, stage, bucket)
-);
+)
+with (fillfactor = 80);
 
 -- Same name as the real trigger's function, so the trigger (and its place after the ingest
 -- limiter) stays as it is.
