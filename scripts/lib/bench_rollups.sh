@@ -42,16 +42,20 @@ rollups_twin_databases() { # [floor]
     ROLLUPS_TOKEN="$(cd "$ROOT_DIR" && JWT_SECRET="$JWT_SECRET" AUTH_ISSUER="$API_URL/auth/v1" \
         AUTH_DB_URL="$(database_url "$AUTH_DB_URL" "$ROLLUPS_ON")" "$(deno_bin)" run --cached-only \
         --allow-env --allow-net=127.0.0.1 --config deno.json scripts/local/mint_token.ts "$ROLLUPS_UID")"
-    # pg_cron's scheduler may hold a connection to any database; a template must have none.
-    psql "$on_url" -X -q -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()" >/dev/null
-    run_psql -c "create database $ROLLUPS_OFF template $ROLLUPS_ON"
+    rollups_copy_on_twin "$ROLLUPS_OFF"
     if [ "${1:-}" = floor ]; then
-        psql "$on_url" -X -q -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()" >/dev/null
-        run_psql -c "create database $ROLLUPS_FLOOR template $ROLLUPS_ON"
+        rollups_copy_on_twin "$ROLLUPS_FLOOR"
         psql "$(database_url "$DB_URL" "$ROLLUPS_FLOOR")" -X -q -v ON_ERROR_STOP=1 -f "$BENCH_SQL/rollup_write_floor.sql"
     fi
     psql "$(database_url "$DB_URL" "$ROLLUPS_OFF")" -X -q -v ON_ERROR_STOP=1 \
         -c 'drop trigger roll_up_stage_events on public.analytics_events'
+}
+
+# Creates database NAME as a copy of ROLLUPS_ON. pg_cron's scheduler may hold a connection to any
+# database, and a template must have none: they are ended right before each copy.
+rollups_copy_on_twin() { # name
+    psql "$(database_url "$DB_URL" "$ROLLUPS_ON")" -X -q -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()" >/dev/null
+    run_psql -c "create database $1 template $ROLLUPS_ON"
 }
 
 # Per twin, the stack's services as scripts/stack starts them: PostgREST over the twin, the function

@@ -18,7 +18,7 @@
  */
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { timedPost, timingLine } from "./workload.ts";
+import { roundOrder, timedPost, timingLine } from "./workload.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -135,9 +135,7 @@ for (let n = 0; n < 10; n++) {
 }
 for (let n = 10; n < 10 + requests; n++) {
   const body = JSON.stringify({ events: batchFor(n) });
-  // on, off, off, on, on, off, ...: neither arm always goes first
-  const order = (Math.floor(n / 2) + n) % 2 === 0 ? [arms.on, arms.off] : [arms.off, arms.on];
-  for (const arm of order) arm.ms.push(await post(arm.url, body));
+  for (const arm of roundOrder([arms.on, arms.off], n)) arm.ms.push(await post(arm.url, body));
 }
 
 // Both twins stored every event, and the trigger's twin rolled up every completion: a path that

@@ -35,7 +35,7 @@
  */
 import { parseArgs } from "node:util";
 import postgres from "postgres";
-import { timingLine } from "./workload.ts";
+import { roundOrder, timingLine } from "./workload.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -118,12 +118,8 @@ const names = Object.keys(arms);
 try {
   // `statements` in all for on and off; the floor, when given, gets as many as each of them
   for (let round = 0; round < statements / 2; round++) {
-    // each round sends the next statement to every arm, in an order that rotates and turns around
-    // (on off, off on, off on, on off, ... with two arms): no arm always runs first or last
-    const turn = round % names.length;
-    const order = [...names.slice(turn), ...names.slice(0, turn)];
-    if (Math.floor(round / names.length) % 2 === 1) order.reverse();
-    for (const name of order) {
+    // each round sends the next statement to every arm
+    for (const name of roundOrder(names, round)) {
       const arm = arms[name];
       const sent = performance.now();
       // each arm stores the same statements in the same order: 0, 1, 2, ...

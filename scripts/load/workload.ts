@@ -116,6 +116,17 @@ export function quantile(values: number[], q: number): number {
 }
 
 /**
+ * The order in which round `round` of an interleaved benchmark visits its arms: rotated by one
+ * each round and turned around every `arms.length` rounds (on off, off on, off on, on off, ... with
+ * two arms), so that no arm always runs first or last and each shares what else the machine does.
+ */
+export function roundOrder<T>(arms: T[], round: number): T[] {
+  const turn = round % arms.length;
+  const order = [...arms.slice(turn), ...arms.slice(0, turn)];
+  return Math.floor(round / arms.length) % 2 === 1 ? order.reverse() : order;
+}
+
+/**
  * One arm's timings as the rollups benchmark reads them (scripts/lib/bench_rollups.sh):
  * `arm timing samples p10 p50 mean`, in milliseconds.
  */
